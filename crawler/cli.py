@@ -1,0 +1,333 @@
+"""The `marquee` command; the only place that turns exceptions into messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crawler import output
+from crawler.exceptions import MarqueeError
+from crawler.fetch import read_input
+from crawler.runner import CrawlRequest, run_crawl
+from crawler.sources import default_sources_path, load_sources
+from pipeline.errors import PipelineError
+from pipeline.extract import decode_html
+from pipeline.process import process_page
+from storage import queries
+from storage.db import DEFAULT_URL, is_up_to_date, make_engine, make_sessionmaker, upgrade
+from storage.records import RunRow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ARTICLE_COLUMNS = (
+    "id", "url", "urls", "source", "title", "author", "published", "modified", "tags",
+    "language", "text", "shows", "duplicate_of", "revision",
+)  # fmt: skip
+ARTICLE_TABLE_COLUMNS = ("id", "source", "title", "shows", "published", "revision", "duplicate_of")
+SHOW_COLUMNS = ("id", "name", "aliases", "articles")
+SOURCE_COLUMNS = ("name", "enabled", "start_urls", "feeds", "sitemaps", "max_pages")
+COUNT_COLUMNS = ("pages", "new", "updated", "duplicate", "unchanged", "failed")
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    envvar="MARQUEE_DB",
+    default=DEFAULT_URL,
+    show_default=True,
+    help="SQLAlchemy URL of the store, e.g. sqlite:///marquee.db or "
+    "postgresql+psycopg://user@host/dbname. Env: MARQUEE_DB.",
+)
+sources_option = click.option(
+    "--sources",
+    "sources_file",
+    envvar="MARQUEE_SOURCES",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Sources file (TOML). Default: $MARQUEE_SOURCES, else ./sources.toml, "
+    "else the packaged default list.",
+)
+
+
+def format_option(
+    choices: Sequence[str], default: str
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A --format option with the given choices."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+class _ExitError(click.ClickException):
+    """A ClickException that keeps the exit code of the MarqueeError it reports."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # Click declares it on the class
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn expected failures into a one-line message and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except MarqueeError as exc:
+            raise _ExitError(str(exc), exc.exit_code) from exc
+        except SQLAlchemyError as exc:
+            raise click.ClickException(f"database error: {exc}") from exc
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="marquee")
+def cli() -> None:
+    """Marquee: crawl entertainment-news sites, keep each article's clean text, file it per show.
+
+    \b
+    Typical use:
+      marquee crawl                    crawl every enabled source into ./marquee.db
+      marquee articles --show "All of Us Are Dead"
+      marquee extract page.html        see what the pipeline makes of one page
+    """
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@sources_option
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), help="At most N pages per source this run.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=0 (repeatable).",
+)
+@handle_errors
+def crawl(
+    names: tuple[str, ...],
+    sources_file: Path | None,
+    db_url: str,
+    limit: int | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Crawl the named sources (default: all enabled ones) and store their articles.
+
+    Each crawl runs Scrapy in its own process, upgrades the store's schema first, obeys
+    robots.txt and waits politely between requests. At the end it prints, per source, the
+    pages fetched and the articles new / updated / duplicate / unchanged / failed.
+    """
+    request = CrawlRequest(
+        sources_file=sources_file or default_sources_path(),
+        names=names,
+        db_url=db_url,
+        limit=limit,
+        settings=_parse_overrides(overrides),
+    )
+    run = run_crawl(request)
+    _print_run(run)
+    if run.status != "ok":
+        raise click.ClickException(f"crawl {run.status}: {run.error or 'see the log above'}")
+
+
+def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    parsed: dict[str, str] = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        parsed[name] = value
+    return parsed
+
+
+def _print_run(run: RunRow) -> None:
+    rows = [
+        {"source": name, **output.to_jsonable(counts)}
+        for name, counts in sorted(run.counts.items())
+    ]
+    title = f"Crawl run {run.id}: {run.status}"
+    output.write_records(rows, "table", sys.stdout, columns=("source", *COUNT_COLUMNS), title=title)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--url", help="Where the page came from (only with a single local file).")
+@format_option(("text", "json", "jsonl"), "text")
+def extract(inputs: tuple[str, ...], url: str | None, fmt: str) -> None:
+    """Run the pipeline on pages and print their clean text or metadata.
+
+    Inputs are local .html / .html.gz files or http(s) URLs. With --format json (one input)
+    or jsonl, each page gives one JSON object with file, url, canonical_url, title, author,
+    published, modified, tags, language, text and shows. A page that cannot be read or
+    extracted gives an object with an "error" key, and the exit status is 1 at the end.
+    """
+    if url and len(inputs) > 1:
+        raise click.UsageError("--url applies to a single input")
+    failed = 0
+    for given in inputs:
+        record = _extract_one(given, url)
+        failed += "error" in record
+        _print_extracted(record, fmt, several=len(inputs) > 1)
+    if failed:
+        sys.exit(1)
+
+
+def _extract_one(given: str, url: str | None) -> dict[str, Any]:
+    try:
+        raw = read_input(given)
+        html, _encoding = decode_html(raw.data, raw.declared_encoding)
+        page_url = url or raw.url or Path(given).resolve().as_uri()
+        processed = process_page(html, page_url)
+    except (MarqueeError, PipelineError) as exc:
+        return {"file": given, "error": str(exc)}
+    meta = processed.extracted
+    return {
+        "file": given,
+        "url": page_url,
+        "canonical_url": processed.identity.canonical_url,
+        "title": meta.title,
+        "author": meta.author,
+        "published": meta.published,
+        "modified": meta.modified,
+        "tags": list(meta.tags),
+        "language": meta.language,
+        "text": meta.text,
+        "shows": [{"name": s.name, "season": s.season} for s in processed.shows],
+    }
+
+
+def _print_extracted(record: dict[str, Any], fmt: str, *, several: bool) -> None:
+    if fmt == "jsonl" or (fmt == "json" and several):
+        click.echo(output.dumps(record))
+    elif fmt == "json":
+        click.echo(output.dumps(record, indent=2))
+    elif "error" in record:
+        click.echo(f"{record['file']}: {record['error']}", err=True)
+    elif several:
+        click.echo(output.text_block(record["file"], record["text"]))
+    else:
+        click.echo(record["text"])
+
+
+@contextmanager
+def read_session(db_url: str) -> Iterator[Session]:
+    """A session on an existing, up-to-date store (reads never create or migrate it)."""
+    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
+        raise click.ClickException(f"no store at {db_url}: run `marquee crawl` first")
+    engine = make_engine(db_url)
+    try:
+        if not is_up_to_date(engine):
+            raise click.ClickException(
+                f"the store at {db_url} needs a schema upgrade: run `marquee db upgrade`"
+            )
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@cli.command()
+@click.option("--show", help="Only articles filed under this show (any alias, any case).")
+@click.option("--source", help="Only articles from this source.")
+@click.option("--include-duplicates", is_flag=True, help="Also list copies of other articles.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N articles.")
+@format_option(output.FORMATS, "table")
+@db_option
+@handle_errors
+def articles(
+    show: str | None,
+    source: str | None,
+    include_duplicates: bool,
+    limit: int | None,
+    fmt: str,
+    db_url: str,
+) -> None:
+    """List stored articles, newest first; duplicates are hidden unless asked for.
+
+    JSON, JSON Lines and CSV carry every field: id, url, urls (canonical first), source,
+    title, author, published, modified, tags, language, text, shows, duplicate_of, revision.
+    """
+    with read_session(db_url) as session:
+        rows = queries.list_articles(
+            session, show=show, source=source, include_duplicates=include_duplicates, limit=limit
+        )
+    records = [output.to_jsonable(row) for row in rows]
+    for record in records:
+        record.pop("first_seen", None)
+        if fmt == "table":
+            record["shows"] = [_show_label(show) for show in record["shows"]]
+    columns = ARTICLE_TABLE_COLUMNS if fmt == "table" else ARTICLE_COLUMNS
+    output.write_records(records, fmt, sys.stdout, columns=columns, title="Articles")
+
+
+def _show_label(show: dict[str, Any]) -> str:
+    """'All of Us Are Dead S2' for a table cell."""
+    return show["name"] if show["season"] is None else f"{show['name']} S{show['season']}"
+
+
+@cli.command()
+@format_option(output.FORMATS, "table")
+@db_option
+@handle_errors
+def shows(fmt: str, db_url: str) -> None:
+    """List shows with their aliases and how many articles are filed under each."""
+    with read_session(db_url) as session:
+        rows = queries.list_shows(session)
+    records = [output.to_jsonable(row) for row in rows]
+    output.write_records(records, fmt, sys.stdout, columns=SHOW_COLUMNS, title="Shows")
+
+
+@cli.group()
+def sources() -> None:
+    """Inspect the configured source sites."""
+
+
+@sources.command("list")
+@sources_option
+@format_option(output.FORMATS, "table")
+@handle_errors
+def sources_list(sources_file: Path | None, fmt: str) -> None:
+    """List the sources in the sources file (validating it)."""
+    path = sources_file or default_sources_path()
+    records = [source.model_dump(mode="json") for source in load_sources(path)]
+    output.write_records(records, fmt, sys.stdout, columns=SOURCE_COLUMNS, title=str(path))
+
+
+@cli.group()
+def db() -> None:
+    """Manage the store's schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@db_option
+@handle_errors
+def db_upgrade(db_url: str) -> None:
+    """Create the store or bring its schema up to date (crawl does this by itself)."""
+    upgrade(db_url)
+    click.echo(f"{db_url}: schema up to date")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="marquee")
+
+
+if __name__ == "__main__":
+    main()

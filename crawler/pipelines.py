@@ -1,0 +1,149 @@
+"""Thin glue from spider items to the store: process the page, save it, count the outcome."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NoReturn, Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.items import FetchedPage, FetchFailed
+from pipeline.errors import PipelineError
+from pipeline.process import process_page
+from pipeline.types import ExtractOptions, Processed
+from storage import repository
+from storage.db import make_engine, make_sessionmaker
+from storage.records import ArticleRecord, ShowRef, SourceCounts
+
+logger = logging.getLogger(__name__)
+
+STATS_PREFIX = "marquee"
+
+
+class StorePipeline:
+    """Runs the pure pipeline on each fetched page and stores the result, one transaction per page.
+
+    Built from the MARQUEE_DB and MARQUEE_RUN_ID settings; without MARQUEE_DB it is switched off.
+    """
+
+    def __init__(self, crawler: Crawler, db_url: str, run_id: int | None) -> None:
+        self.crawler = crawler
+        self.db_url = db_url
+        self.run_id = run_id
+        self.options = ExtractOptions()
+        self._sessions: sessionmaker[Session] | None = None
+        self._session: Session | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        db_url = crawler.settings.get("MARQUEE_DB")
+        if not db_url:
+            raise NotConfigured("MARQUEE_DB is not set")
+        run_id = crawler.settings.getint("MARQUEE_RUN_ID") or None
+        return cls(crawler, db_url, run_id)
+
+    @property
+    def source(self) -> str:
+        return str(self.crawler.spider.source.name)  # type: ignore[union-attr]
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "open_spider() has not run"
+        return self._session
+
+    def open_spider(self) -> None:
+        self._sessions = make_sessionmaker(make_engine(self.db_url))
+        self._session = self._sessions()
+        with self.session.begin():
+            repository.ensure_source(self.session, self.source)
+
+    def close_spider(self) -> None:
+        if self.run_id is not None:
+            with self.session.begin():
+                repository.add_run_counts(self.session, self.run_id, self.source, self.counts())
+        bind = self.session.get_bind()
+        self.session.close()
+        bind.dispose()  # type: ignore[union-attr]
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, FetchFailed):
+            self._fail(item.url, item.reason, item.detail)
+        if not isinstance(item, FetchedPage):
+            return item
+        try:
+            processed = process_page(
+                item.html, item.url, self.options, seen_urls=(item.request_url,)
+            )
+        except PipelineError as exc:
+            self._fail(item.url, exc.reason, exc.message)
+        record = self._record(item, processed)
+        try:
+            with self.session.begin():
+                result = repository.save_article(self.session, record)
+        except SQLAlchemyError as exc:
+            # The page's transaction rolled back whole; record why and let the crawl go on.
+            logger.error("cannot store %s: %s", item.url, exc)
+            self._fail(item.url, "store-error", type(exc).__name__)
+        self._inc(result.outcome.value)
+        logger.debug("%s %s (article %d)", result.outcome.value, item.url, result.article_id)
+        return {"url": item.url, "outcome": result.outcome.value, "article_id": result.article_id}
+
+    def counts(self) -> SourceCounts:
+        """This spider's tallies, read back from the crawl stats."""
+        stats = self.crawler.stats
+        assert stats is not None
+
+        def get(key: str) -> int:
+            return int(stats.get_value(f"{STATS_PREFIX}/{key}", 0))
+
+        return SourceCounts(
+            pages=int(stats.get_value("response_received_count", 0)),
+            new=get("new"),
+            updated=get("updated"),
+            duplicate=get("duplicate"),
+            unchanged=get("unchanged"),
+            failed=get("failed"),
+        )
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"{STATS_PREFIX}/{key}")
+
+    def _fail(self, url: str, reason: str, detail: str) -> NoReturn:
+        """Record a page that did not become an article, then drop it with that reason."""
+        with self.session.begin():
+            repository.record_failure(
+                self.session,
+                source=self.source,
+                url=url,
+                reason=reason,
+                detail=detail,
+                run_id=self.run_id,
+            )
+        self._inc("failed")
+        self._inc(f"failed/{reason}")
+        raise DropItem(f"{reason}: {url} {detail}".strip())
+
+    def _record(self, item: FetchedPage, processed: Processed) -> ArticleRecord:
+        extracted = processed.extracted
+        return ArticleRecord(
+            source=item.source,
+            canonical_url=processed.identity.canonical_url,
+            urls=processed.identity.urls,
+            title=extracted.title,
+            author=extracted.author,
+            published=extracted.published,
+            modified=extracted.modified,
+            tags=extracted.tags,
+            language=extracted.language,
+            text=extracted.text,
+            text_hash=processed.fingerprint.text_hash,
+            raw_html=item.body,
+            encoding=item.encoding,
+            fetched_at=item.fetched_at,
+            shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
+            run_id=self.run_id,
+        )

@@ -1,0 +1,223 @@
+"""The sources file: read it, validate it into frozen Source objects, or fail with a SourceError."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from crawler.exceptions import SourceError
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+__all__ = [
+    "Source",
+    "SourceError",
+    "default_sources_path",
+    "load_sources",
+    "select_sources",
+]
+
+SOURCES_ENV = "MARQUEE_SOURCES"
+LOCAL_SOURCES_FILE = "sources.toml"
+PACKAGED_SOURCES_FILE = "default_sources.toml"
+NAME_PATTERN = r"^[a-z0-9_-]+$"
+DEFAULT_MAX_PAGES = 500
+
+_HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    """Accept an absolute http(s) URL and keep it exactly as written."""
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(f"invalid URL {value!r}: {exc.errors()[0]['msg']}") from None
+    return value
+
+
+def _regex(value: str) -> str:
+    """Accept a pattern that Python's re compiles."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {value!r}: {exc.msg}") from None
+    return value
+
+
+Url = Annotated[StrictStr, AfterValidator(_http_url)]
+Regex = Annotated[StrictStr, AfterValidator(_regex)]
+
+
+class Source(BaseModel):
+    """One site to crawl: where to start, which URLs are articles, and how much to fetch."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Annotated[StrictStr, Field(pattern=NAME_PATTERN)]
+    start_urls: tuple[Url, ...] = ()
+    feeds: tuple[Url, ...] = ()
+    sitemaps: tuple[Url, ...] = ()
+    allow: tuple[Regex, ...] = ()
+    deny: tuple[Regex, ...] = ()
+    max_pages: Annotated[StrictInt, Field(gt=0)] = DEFAULT_MAX_PAGES
+    enabled: StrictBool = True
+
+    @model_validator(mode="after")
+    def _has_an_entry_point(self) -> Source:
+        if not (self.start_urls or self.feeds or self.sitemaps):
+            raise ValueError(
+                '"start_urls", "feeds" and "sitemaps" are all empty; give at least one'
+            )
+        return self
+
+    def follows(self, url: str) -> bool:
+        """Whether a link may be followed at all: no deny pattern is found in it."""
+        # re keeps its own cache of compiled patterns, so searching by string costs no recompiling.
+        return not any(re.search(pattern, url) for pattern in self.deny)
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a URL is an article: not denied, and an allow pattern (if any) is found in it."""
+        if not self.follows(url):
+            return False
+        return not self.allow or any(re.search(pattern, url) for pattern in self.allow)
+
+    def effective_max_pages(self, limit: int | None) -> int:
+        """The page budget of one crawl: max_pages, lowered to limit when one is given."""
+        if limit is None:
+            return self.max_pages
+        if limit <= 0:
+            raise ValueError(f"limit must be a positive number of pages, not {limit}")
+        return min(self.max_pages, limit)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file; every problem in it is reported in one SourceError."""
+    path = Path(path)
+    entries = _source_entries(path, _read_toml(path))
+    sources: list[tuple[int, Source]] = []
+    problems: list[str] = []
+    for index, entry in enumerate(entries):
+        try:
+            sources.append((index, Source.model_validate(entry)))
+        except ValidationError as exc:
+            label = _label(entry, index)
+            problems += [_describe(path, label, error) for error in exc.errors()]
+    problems += _duplicate_names(path, sources)
+    if problems:
+        raise SourceError("\n".join(problems))
+    return [source for _, source in sources]
+
+
+def select_sources(sources: Sequence[Source], names: Sequence[str]) -> list[Source]:
+    """The named sources (enabled or not) in the order given, or every enabled one if none named."""
+    if not names:
+        return [source for source in sources if source.enabled]
+    by_name = {source.name: source for source in sources}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        wanted = ", ".join(f'"{name}"' for name in unknown)
+        known = ", ".join(by_name) or "(none)"
+        raise SourceError(f"unknown source {wanted}; known sources: {known}")
+    return [by_name[name] for name in dict.fromkeys(names)]
+
+
+def default_sources_path() -> Path:
+    """$MARQUEE_SOURCES if set, else ./sources.toml if present, else the packaged default list."""
+    from_env = os.environ.get(SOURCES_ENV)
+    if from_env:
+        return Path(from_env)
+    local = Path(LOCAL_SOURCES_FILE)
+    if local.is_file():
+        return local
+    # setuptools installs the package as plain files, so the resource has a real path.
+    return Path(str(files("crawler").joinpath(PACKAGED_SOURCES_FILE)))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such sources file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the sources file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SourceError(f"{path}: not valid TOML: the file is not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _source_entries(path: Path, data: Mapping[str, Any]) -> list[Any]:
+    """The [[sources]] tables; anything else at the top level is a mistake worth reporting."""
+    unknown = [key for key in data if key != "sources"]
+    if unknown:
+        raise SourceError(f'{path}: unknown top-level key "{unknown[0]}" (expected [[sources]])')
+    entries = data.get("sources", [])
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        raise SourceError(f'{path}: key "sources": expected [[sources]] tables')
+    if not entries:
+        raise SourceError(f"{path}: no sources defined (add a [[sources]] table)")
+    return entries
+
+
+def _label(entry: Mapping[str, Any], index: int) -> str:
+    """How a problem names its source: by name when it has a valid one, else by position."""
+    name = entry.get("name")
+    if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name):
+        return f'source "{name}"'
+    return f"sources[{index}]"
+
+
+def _describe(path: Path, label: str, error: ErrorDetails) -> str:
+    """One line per problem: file, source, key, and what is wrong."""
+    loc = error["loc"]
+    key = f', key "{loc[0]}"' if loc else ""
+    return f"{path}: {label}{key}: {_message(error)}"
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key (known keys: {', '.join(Source.model_fields)})"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind == "string_pattern_mismatch":
+        return f"invalid name {error['input']!r}: use lowercase letters, digits, '_' and '-'"
+    return f"{error['msg']}, got {error['input']!r}"
+
+
+def _duplicate_names(path: Path, sources: Sequence[tuple[int, Source]]) -> list[str]:
+    first_index: dict[str, int] = {}
+    problems = []
+    for index, source in sources:
+        if source.name in first_index:
+            earlier = first_index[source.name]
+            problems.append(
+                f'{path}: source "{source.name}" (sources[{index}]), key "name": '
+                f"duplicate of sources[{earlier}]"
+            )
+        else:
+            first_index[source.name] = index
+    return problems

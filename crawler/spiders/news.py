@@ -1,0 +1,300 @@
+"""The one generic spider: walks a Source's feeds, sitemaps and listing pages for article pages."""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import struct
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal, Self
+from urllib.parse import urldefrag, urlsplit
+
+import feedparser
+import scrapy.exceptions
+import twisted.internet.error
+import twisted.web.client
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
+
+from crawler.items import FetchedPage, FetchFailed
+from crawler.sources import Source, default_sources_path, load_sources, select_sources
+
+Kind = Literal["feed", "sitemap", "listing", "article"]
+Output = Request | FetchedPage | FetchFailed
+
+KIND_META = "marquee_kind"  # request meta key: what the requested page is expected to be
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024  # gunzip limit when the spider runs without a crawler
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _classes(module: ModuleType, *names: str) -> tuple[type[BaseException], ...]:
+    """The named exception classes that this version of a library has."""
+    return tuple(getattr(module, name) for name in names if hasattr(module, name))
+
+
+# Scrapy 2.13 hands Twisted's exceptions to errbacks; later versions wrap them in their own.
+_TIMEOUT = _classes(twisted.internet.error, "TimeoutError", "TCPTimedOutError") + _classes(
+    scrapy.exceptions, "DownloadTimeoutError"
+)
+_DNS = _classes(twisted.internet.error, "DNSLookupError") + _classes(
+    scrapy.exceptions, "CannotResolveHostError"
+)
+_CONNECTION = (
+    _classes(twisted.internet.error, "ConnectionRefusedError", "ConnectionLost", "ConnectError")
+    + _classes(twisted.web.client, "ResponseNeverReceived", "ResponseFailed")
+    + _classes(scrapy.exceptions, "DownloadConnectionRefusedError", "DownloadFailedError")
+    + (builtins.ConnectionError,)
+)
+_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((*_TIMEOUT, builtins.TimeoutError), "timeout"),
+    (_DNS, "dns"),
+    (_CONNECTION, "connection"),
+)
+
+
+def failure_reason(exc: BaseException | None) -> str:
+    """A short, stable code for why a download failed ("http-404", "timeout", "robots" ...)."""
+    if isinstance(exc, HttpError):
+        return f"http-{exc.response.status}"
+    if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
+        return "robots"
+    for classes, reason in _REASONS:
+        if isinstance(exc, classes):
+            return reason
+    return type(exc).__name__
+
+
+def site_key(url: str) -> tuple[str, int | None] | None:
+    """What makes two URLs the same site: host without a leading "www.", and the port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    # http and https on their default ports are one site (sites redirect between them).
+    if port == DEFAULT_PORTS.get(parts.scheme):
+        port = None
+    return parts.hostname.removeprefix("www."), port
+
+
+class NewsSpider(Spider):
+    """Crawls one Source; every page it schedules counts against the source's page budget."""
+
+    name = "news"
+
+    def __init__(
+        self,
+        source: Source | str,
+        limit: int | str | None = None,
+        sources_file: str | Path | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source = _resolve_source(source, sources_file)
+        self.budget = self.source.effective_max_pages(None if limit is None else int(limit))
+        self.scheduled = 0
+        self.max_size = DEFAULT_MAX_SIZE
+        self._budget_reached = False
+        self._seen: set[str] = set()
+        self._sites = {site_key(url) for url in _entry_points(self.source)} - {None}
+        self._links = LinkExtractor(unique=True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        # `scrapy crawl news -a source=NAME` gives a name; MARQUEE_SOURCES says where to look it up.
+        if isinstance(kwargs.get("source"), str) and not kwargs.get("sources_file"):
+            kwargs["sources_file"] = crawler.settings.get("MARQUEE_SOURCES")
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_SIZE
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        """Feeds first (freshest, cheapest), then sitemaps, then the listing pages."""
+        entry_points: list[tuple[Iterable[str], Kind]] = [
+            (self.source.feeds, "feed"),
+            (self.source.sitemaps, "sitemap"),
+            (self.source.start_urls, "listing"),
+        ]
+        for urls, kind in entry_points:
+            for request in self._schedule_all(urls, kind):
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """An RSS or Atom feed: each entry's link is an article unless the source denies it."""
+        self._mark_seen(response)
+        # content-location lets feedparser resolve relative entry links against the feed's URL.
+        feed = feedparser.parse(response.body, response_headers={"content-location": response.url})
+        if feed.bozo and not feed.entries:
+            self.logger.warning(
+                "%s: not a readable feed: %s", response.url, feed.get("bozo_exception")
+            )
+        links = [response.urljoin(entry["link"]) for entry in feed.entries if entry.get("link")]
+        yield from self._schedule_all(
+            (url for url in links if self._same_site(url) and self.source.follows(url)), "article"
+        )
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """A sitemap index (follow its sitemaps), a urlset (its articles), or a robots.txt."""
+        self._mark_seen(response)
+        if urlsplit(response.url).path == "/robots.txt":
+            yield from self._schedule_all(self._robots_sitemaps(response), "sitemap")
+            return
+        sitemap = self._read_sitemap(response)
+        if sitemap is None:
+            self.logger.warning("%s: not a sitemap", response.url)
+            return
+        urls = [response.urljoin(entry["loc"]) for entry in _newest_first(sitemap)]
+        if sitemap.type == "sitemapindex":
+            follow = [url for url in urls if self._same_site(url) and self.source.follows(url)]
+            yield from self._schedule_all(follow, "sitemap")
+        else:
+            articles = [
+                url for url in urls if self._same_site(url) and self.source.is_article_url(url)
+            ]
+            yield from self._schedule_all(articles, "article")
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        """A home, section or tag page: its articles first, then the other pages it links to."""
+        self._mark_seen(response)
+        links = [url for url in self._page_links(response) if self.source.follows(url)]
+        yield from self._schedule_all(filter(self.source.is_article_url, links), "article")
+        others = (url for url in links if not self.source.is_article_url(url))
+        yield from self._schedule_all(others, "listing")
+
+    def parse_article(self, response: Response) -> Iterator[Output]:
+        """The page itself, then any further article it links to."""
+        self._mark_seen(response)
+        if not isinstance(response, TextResponse):
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            yield self._failed(response.url, "not-html", content_type)
+            return
+        yield self._page(response)
+        articles = filter(self.source.is_article_url, self._page_links(response))
+        yield from self._schedule_all(articles, "article")
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailed]:
+        """Articles that could not be fetched become FetchFailed items; other pages are logged."""
+        request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        reason = failure_reason(failure.value)
+        if request.meta.get(KIND_META) == "article":
+            yield self._failed(request.url, reason, str(failure.value))
+            return
+        # robots.txt exclusions are the site's wish, not a fault worth a warning.
+        level = logging.INFO if reason == "robots" else logging.WARNING
+        kind = request.meta.get(KIND_META, "page")
+        self.logger.log(level, "%s %s not fetched: %s", kind, request.url, reason)
+
+    def _schedule_all(self, urls: Iterable[str], kind: Kind) -> Iterator[Request]:
+        for url in urls:
+            request = self._schedule(url, kind)
+            if request is not None:
+                yield request
+
+    def _schedule(self, url: str, kind: Kind) -> Request | None:
+        """A request for a page not seen yet, while the source's page budget lasts."""
+        url = urldefrag(url).url
+        key = canonicalize_url(url)
+        if key in self._seen:
+            return None
+        if self.scheduled >= self.budget:
+            self._note_budget_reached()
+            return None
+        self._seen.add(key)
+        self.scheduled += 1
+        return Request(
+            url, callback=self._callback(kind), errback=self.on_error, meta={KIND_META: kind}
+        )
+
+    def _note_budget_reached(self) -> None:
+        if not self._budget_reached:
+            self._budget_reached = True
+            self.logger.info("%s: page budget of %d reached", self.source.name, self.budget)
+
+    def _callback(self, kind: Kind) -> Callable[[Response], Iterator[Output]]:
+        match kind:
+            case "feed":
+                return self.parse_feed
+            case "sitemap":
+                return self.parse_sitemap
+            case "listing":
+                return self.parse_listing
+            case "article":
+                return self.parse_article
+
+    def _mark_seen(self, response: Response) -> None:
+        # After a redirect the final URL is known too; links back to it need no second request.
+        self._seen.add(canonicalize_url(response.url))
+
+    def _same_site(self, url: str) -> bool:
+        return site_key(url) in self._sites
+
+    def _page_links(self, response: Response) -> list[str]:
+        """Same-site links of an HTML page, without fragments, in page order."""
+        if not isinstance(response, TextResponse):
+            return []
+        urls = [urldefrag(link.url).url for link in self._links.extract_links(response)]
+        return [url for url in dict.fromkeys(urls) if self._same_site(url)]
+
+    def _robots_sitemaps(self, response: Response) -> list[str]:
+        urls = sitemap_urls_from_robots(response.body, base_url=response.url)
+        return [url for url in urls if self._same_site(url)]
+
+    def _read_sitemap(self, response: Response) -> Sitemap | None:
+        body = response.body
+        if gzip_magic_number(response):
+            try:
+                body = gunzip(body, max_size=self.max_size)
+            except (OSError, EOFError, ValueError, struct.error):
+                return None
+        try:
+            sitemap = Sitemap(body)
+        except (SyntaxError, StopIteration):  # lxml's XMLSyntaxError is a SyntaxError
+            return None
+        return sitemap if sitemap.type in ("sitemapindex", "urlset") else None
+
+    def _page(self, response: TextResponse) -> FetchedPage:
+        return FetchedPage(
+            source=self.source.name,
+            url=response.url,
+            request_url=response.meta.get("redirect_urls", [response.url])[0],
+            status=response.status,
+            body=response.body,
+            html=response.text,
+            encoding=response.encoding,
+            fetched_at=datetime.now(UTC),
+        )
+
+    def _failed(self, url: str, reason: str, detail: str = "") -> FetchFailed:
+        return FetchFailed(source=self.source.name, url=url, reason=reason, detail=detail)
+
+
+def _resolve_source(source: Source | str, sources_file: str | Path | None) -> Source:
+    """A Source as given, or looked up by name (as `scrapy crawl news -a source=NAME` passes it)."""
+    if isinstance(source, Source):
+        return source
+    path = sources_file or default_sources_path()
+    return select_sources(load_sources(path), [source])[0]
+
+
+def _entry_points(source: Source) -> tuple[str, ...]:
+    return source.start_urls + source.feeds + source.sitemaps
+
+
+def _newest_first(sitemap: Sitemap) -> list[dict[str, Any]]:
+    """Sitemap entries by lastmod, newest first, so a small page budget goes to recent articles."""
+    entries = [entry for entry in sitemap if entry.get("loc")]
+    # W3C datetimes sort as strings; the sort is stable, so undated entries keep their order.
+    return sorted(entries, key=lambda entry: entry.get("lastmod") or "", reverse=True)

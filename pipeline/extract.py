@@ -1,0 +1,177 @@
+"""Page bytes to text, and page text to an Extracted article (main text via trafilatura)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bs4 import BeautifulSoup
+from trafilatura import bare_extraction
+from trafilatura.settings import Document, Extractor
+from trafilatura.xml import xmltotxt
+from w3lib.encoding import html_to_unicode
+
+from pipeline.clean import remove_boilerplate
+from pipeline.dates import comment_days
+from pipeline.errors import NotAnArticle, PageTooLarge, UnreadablePage
+from pipeline.jsonld import ARTICLE_TYPE, LISTING_TYPE, first_of_type, node_types, read_nodes
+from pipeline.metadata import Fallback, PageMetadata, read_metadata
+from pipeline.types import Extracted, ExtractOptions
+
+DEFAULT_OPTIONS = ExtractOptions()  # frozen, so one shared default is safe
+
+# Decoded text with more than this share of control characters (NUL, U+FFFD ...) is binary:
+# random bytes hold ~9 % of them, a real page with a few mis-encoded bytes far fewer.
+MAX_CONTROL_CHAR_SHARE = 0.02
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+SNIFF_CHARS = 4096
+
+# Main text layout: one blank line between blocks (headings, paragraphs, lists, tables);
+# a list is one block with one "- item" line per item.
+BLOCK_SEPARATOR = "\n\n"
+EXTRA_BLANK_LINES = re.compile(r"\n{3,}")
+TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def decode_html(data: bytes, declared_encoding: str | None = None) -> tuple[str, str]:
+    """Decode a page: BOM, then the declared (HTTP) encoding, then <meta>, then sniffing.
+
+    Returns the text and the name of the encoding used. Raises UnreadablePage for empty or
+    binary data.
+    """
+    if not data.strip():
+        raise UnreadablePage("empty body")
+    content_type = f"text/html; charset={declared_encoding}" if declared_encoding else None
+    encoding, text = html_to_unicode(content_type, data, auto_detect_fun=_sniff_encoding)
+    if _looks_binary(text):
+        raise UnreadablePage("binary data, not text")
+    return text, encoding
+
+
+def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> Extracted:
+    """Main text and metadata of the article page ``html`` fetched from ``url``.
+
+    Raises PageTooLarge, UnreadablePage, or NotAnArticle (a listing page, too little text).
+    """
+    if len(html) > options.max_html_chars:
+        raise PageTooLarge(f"{len(html)} characters, limit {options.max_html_chars}")
+    soup = _parse(html)
+    # Read before cleaning: the comments that cleaning removes are what these dates come from.
+    days = comment_days(soup)
+    remove_boilerplate(soup)
+    _check_page_type(soup)
+    document = _run_trafilatura(str(soup), url, options)
+    metadata = read_metadata(soup, url, _fallback(document, days))
+    text = _without_headline(document_text(document), metadata.title)
+    _check_text(text, options)
+    return _extracted(url, text, metadata)
+
+
+def document_text(document: Document) -> str:
+    """The main text of a trafilatura document, one blank line between blocks."""
+    if document.body is None:
+        return ""
+    blocks = (xmltotxt(child, include_formatting=False).strip() for child in document.body)
+    text = BLOCK_SEPARATOR.join(block for block in blocks if block)
+    return EXTRA_BLANK_LINES.sub("\n\n", TRAILING_SPACE.sub("\n", text))
+
+
+def _sniff_encoding(data: bytes) -> str:
+    # Undeclared pages are UTF-8 when they decode as such; otherwise the web's legacy default.
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:SNIFF_CHARS]
+    return len(CONTROL_CHARS.findall(sample)) > MAX_CONTROL_CHAR_SHARE * max(len(sample), 1)
+
+
+def _parse(html: str) -> BeautifulSoup:
+    if not html.strip() or _looks_binary(html):
+        raise UnreadablePage("no HTML to parse")
+    try:
+        soup = BeautifulSoup(html, "lxml")
+    except Exception as error:  # bs4 and lxml raise several unrelated types on broken markup
+        raise UnreadablePage(f"cannot parse HTML: {error}") from error
+    if soup.find("body") is None:
+        raise UnreadablePage("no <body> in the parsed HTML")
+    return soup
+
+
+def _check_page_type(soup: BeautifulSoup) -> None:
+    nodes = read_nodes(soup)
+    if first_of_type(nodes, ARTICLE_TYPE) is None:
+        listing = first_of_type(nodes, LISTING_TYPE)
+        if listing is not None:
+            raise NotAnArticle(f"the page declares itself a {node_types(listing)[0]}")
+
+
+def _check_text(text: str, options: ExtractOptions) -> None:
+    if len(text) < options.min_text_chars:
+        raise NotAnArticle(f"{len(text)} characters of main text, minimum {options.min_text_chars}")
+    longest = max(len(line) for line in text.splitlines())
+    if longest < options.min_paragraph_chars:
+        # Menus and headline lists are many short lines; an article has at least one paragraph.
+        raise NotAnArticle(f"no paragraph of {options.min_paragraph_chars} characters or more")
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    # Some themes put the <h1> inside the content; the headline is metadata, not body text.
+    first, _, rest = text.partition(BLOCK_SEPARATOR)
+    if title and rest and " ".join(first.split()).casefold() == title.casefold():
+        return rest
+    return text
+
+
+def _run_trafilatura(html: str, url: str, options: ExtractOptions) -> Document:
+    extractor = Extractor(
+        output_format="python",
+        precision=options.favor_precision,
+        recall=options.favor_recall,
+        comments=False,
+        tables=options.include_tables,
+        with_metadata=True,
+        url=url,
+        date_params=_date_params(),
+    )
+    document = bare_extraction(html, url=url, options=extractor)
+    if not isinstance(document, Document):
+        raise NotAnArticle("no main text found")
+    return document
+
+
+def _date_params() -> dict[str, Any]:
+    # Markup dates only: htmldate's "extensive" search reads dates out of the prose, where
+    # "January 28, 2022" is a premiere date, not the article's. A fresh dict per call, since
+    # the extractor keeps a reference to it.
+    return {"original_date": True, "extensive_search": False}
+
+
+def _fallback(document: Document, days: frozenset[date]) -> Fallback:
+    return Fallback(
+        title=document.title,
+        author=document.author,
+        published=document.date,
+        tags=(*(document.tags or ()), *(document.categories or ())),
+        language=document.language,
+        comment_days=days,
+    )
+
+
+def _extracted(url: str, text: str, metadata: PageMetadata) -> Extracted:
+    return Extracted(
+        url=url,
+        title=metadata.title,
+        author=metadata.author,
+        published=metadata.published,
+        modified=metadata.modified,
+        tags=metadata.tags,
+        language=metadata.language,
+        text=text,
+        declared_urls=metadata.declared_urls,
+    )

@@ -1,0 +1,71 @@
+"""Frozen dataclasses that the pipeline stages hand to each other and to their callers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Everything that tunes extraction, in one immutable object (no keyword sprawl)."""
+
+    include_tables: bool = True
+    favor_precision: bool = False
+    favor_recall: bool = False
+    # Pages whose main text is shorter than this are "not an article" (listing pages, stubs).
+    min_text_chars: int = 200
+    # ... and pages without a single paragraph this long are lists of headlines, not articles.
+    min_paragraph_chars: int = 120
+    # Refuse to parse HTML larger than this many characters.
+    max_html_chars: int = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Main text and metadata of one page, as found on the page itself."""
+
+    url: str
+    title: str | None
+    author: str | None
+    published: datetime | None
+    modified: datetime | None
+    tags: tuple[str, ...]
+    language: str | None
+    text: str
+    # URLs the page declares for itself: rel=canonical first, then og:url (raw, not yet cleaned).
+    declared_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Where an article lives: its canonical URL and every URL it was seen at (canonical first)."""
+
+    canonical_url: str
+    urls: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Content identity of an article's text: a hash of the normalised text."""
+
+    text_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowMatch:
+    """A TV show an article is about, as named in it, with the season when stated."""
+
+    name: str
+    key: str  # normalised alias key: equal keys mean the same show
+    season: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """The result of the whole pure pipeline for one page."""
+
+    extracted: Extracted
+    identity: Identity
+    fingerprint: Fingerprint
+    shows: tuple[ShowMatch, ...] = field(default_factory=tuple)

@@ -1,0 +1,123 @@
+"""Engines, sessions and schema migrations: SQLite by default, or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///marquee.db"
+
+# How long a SQLite writer waits for another process's write to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# Found through the installed package, so migrations run from a wheel without an alembic.ini.
+MIGRATIONS_LOCATION = "storage:migrations"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; others pre-ping."""
+    parsed = _with_driver(make_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``."""
+    return sessionmaker(bind=engine)
+
+
+def _with_driver(url: URL) -> URL:
+    # A bare postgresql:// means psycopg2 to SQLAlchemy, which is not installed; psycopg 3 is.
+    if url.drivername == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    _create_parent_directory(url)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _create_parent_directory(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # sqlite3's own transaction handling skips BEGIN before SELECT and SAVEPOINT, which breaks
+    # savepoints and repeatable reads; SQLAlchemy emits BEGIN itself instead (_begin_immediate).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL lets analysts read while a crawl writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # Storing a page reads (is this URL known?) and then writes. A deferred transaction that reads
+    # first fails at once with "database is locked" when another crawl process wrote in between,
+    # without waiting for the busy timeout; taking the write lock up front makes it wait instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for the packaged migrations, optionally bound to an open connection."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS_LOCATION)
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(url_or_engine: str | Engine, revision: str = "head") -> None:
+    """Migrate the database to ``revision`` (the latest by default), in one transaction."""
+    with _engine(url_or_engine) as engine, engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None when it has never been migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_up_to_date(engine: Engine) -> bool:
+    """Whether the database is at the newest packaged migration."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return set(current) == set(heads)
+
+
+@contextmanager
+def _engine(url_or_engine: str | Engine) -> Iterator[Engine]:
+    """The given engine, or a temporary one for a URL (disposed afterwards)."""
+    if isinstance(url_or_engine, Engine):
+        yield url_or_engine
+        return
+    engine = make_engine(url_or_engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -1,0 +1,240 @@
+"""The tables of the store as SQLAlchemy 2.0 typed models; datetimes in UTC, HTML compressed."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Constraint names are spelled out so that migrations can drop and alter them by name everywhere
+# (SQLite batch mode needs names, and PostgreSQL's own defaults differ from what Alembic guesses).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RUN_STATUSES = ("running", "ok", "failed", "aborted")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC; naive values are taken to be UTC already."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        # SQLite has no time zone type and would silently drop the offset: store naive UTC.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ZlibBytes(TypeDecorator[bytes]):
+    """Bytes stored zlib-compressed: raw HTML shrinks about fivefold and is rarely read."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else zlib.compress(value)
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> bytes | None:
+        return None if value is None else zlib.decompress(value)
+
+
+class Base(DeclarativeBase):
+    """Declarative base: shared metadata with the naming convention, UTC datetimes throughout."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+
+
+class Source(Base):
+    """A news site, by the name it has in the sources file."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+
+
+class Article(Base):
+    """One article: the current version of its text and metadata (older versions are revisions)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    canonical_url: Mapped[str] = mapped_column(String, unique=True)
+    title: Mapped[str | None] = mapped_column(String)
+    author: Mapped[str | None] = mapped_column(String)
+    published: Mapped[datetime | None]
+    modified: Mapped[datetime | None]
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str | None] = mapped_column(String)
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String, index=True)
+    # Set when the text copies an earlier article; points at an original, never at another copy.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    revision: Mapped[int]
+    first_seen: Mapped[datetime]
+    last_changed: Mapped[datetime]
+
+    source: Mapped[Source] = relationship()
+    urls: Mapped[list[ArticleUrl]] = relationship(order_by="ArticleUrl.id")
+    show_links: Mapped[list[ArticleShow]] = relationship(order_by="ArticleShow.id")
+
+
+class ArticleUrl(Base):
+    """A URL an article was seen at; the canonical URL is one of them, so any URL finds it."""
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    url: Mapped[str] = mapped_column(String, unique=True)
+
+
+class Revision(Base):
+    """One fetched version of an article, the current one included, with the HTML it came from."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String)
+    title: Mapped[str | None] = mapped_column(String)
+    modified: Mapped[datetime | None]
+    # Deferred: listing revisions should not decompress every page.
+    raw_html: Mapped[bytes] = mapped_column(ZlibBytes, deferred=True)
+    encoding: Mapped[str | None] = mapped_column(String)
+    fetched_at: Mapped[datetime]
+    url: Mapped[str] = mapped_column(String)
+
+
+class Show(Base):
+    """A TV show articles are filed under."""
+
+    __tablename__ = "shows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+
+    aliases: Mapped[list[ShowAlias]] = relationship(order_by="ShowAlias.alias")
+
+
+class ShowAlias(Base):
+    """A spelling of a show's name; spellings with the same normalised key are the same show."""
+
+    __tablename__ = "show_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
+    alias: Mapped[str] = mapped_column(String)
+    key: Mapped[str] = mapped_column(String, unique=True)
+
+
+class ArticleShow(Base):
+    """An article filed under a show, for one season or for none (season NULL)."""
+
+    __tablename__ = "article_shows"
+    # NULLs are distinct in a unique constraint on both SQLite and PostgreSQL, so the constraint
+    # guards the links with a season and a partial unique index guards the season-less ones.
+    __table_args__ = (
+        UniqueConstraint("article_id", "show_id", "season"),
+        Index(
+            "uq_article_shows_article_id_show_id_no_season",
+            "article_id",
+            "show_id",
+            unique=True,
+            sqlite_where=text("season IS NULL"),
+            postgresql_where=text("season IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
+    season: Mapped[int | None]
+
+    show: Mapped[Show] = relationship()
+
+
+class CrawlRun(Base):
+    """One crawl: when it ran, how it ended, and why if it failed."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ({})".format(", ".join(f"'{status}'" for status in RUN_STATUSES)),
+            name="status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    sources: Mapped[list[CrawlRunSource]] = relationship(order_by="CrawlRunSource.source")
+
+
+class CrawlRunSource(Base):
+    """What one crawl run did for one source."""
+
+    __tablename__ = "crawl_run_sources"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    # The name, not a key into sources: a source that yielded no article has no sources row.
+    source: Mapped[str] = mapped_column(String, primary_key=True)
+    pages: Mapped[int] = mapped_column(default=0)
+    new: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    duplicate: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+
+
+class Failure(Base):
+    """A page that could not be fetched or stored, with a short reason code and the details."""
+
+    __tablename__ = "failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(String)
+    url: Mapped[str] = mapped_column(String)
+    reason: Mapped[str] = mapped_column(String)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime]

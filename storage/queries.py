@@ -1,0 +1,191 @@
+"""Analyst reads: articles, shows, crawl runs and failures as the plain rows of storage.records."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, Executable, distinct, func, literal, select, union
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from storage.models import (
+    Article,
+    ArticleShow,
+    CrawlRun,
+    CrawlRunSource,
+    Failure,
+    Show,
+    ShowAlias,
+    Source,
+)
+from storage.records import (
+    ArticleRow,
+    FailureRow,
+    RunRow,
+    ShowLink,
+    ShowRow,
+    SourceCounts,
+)
+
+_Query = TypeVar("_Query", bound=Executable)
+
+
+def list_articles(
+    session: Session,
+    *,
+    show: str | None = None,
+    source: str | None = None,
+    include_duplicates: bool = False,
+    limit: int | None = None,
+) -> list[ArticleRow]:
+    """Articles, newest published first (undated last), optionally of one show or one source.
+
+    ``show`` matches a show's name or any of its aliases, ignoring case (on SQLite, ASCII case
+    only). Copies of other articles are left out unless ``include_duplicates``.
+    """
+    query = select(Article).options(
+        joinedload(Article.source),
+        selectinload(Article.urls),
+        selectinload(Article.show_links).joinedload(ArticleShow.show),
+    )
+    if show is not None:
+        query = query.where(_filed_under(show))
+    if source is not None:
+        query = query.where(Article.source.has(Source.name == source))
+    if not include_duplicates:
+        query = query.where(Article.duplicate_of_id.is_(None))
+    query = query.order_by(Article.published.desc().nulls_last(), Article.id).limit(limit)
+    return [_article_row(article) for article in session.scalars(_fresh(query))]
+
+
+def _fresh(query: _Query) -> _Query:
+    # The crawler's writes add rows without touching loaded collections; reload them all.
+    return query.execution_options(populate_existing=True)
+
+
+def _filed_under(show: str) -> ColumnElement[bool]:
+    wanted = func.lower(literal(show))
+    shows = union(
+        select(Show.id).where(func.lower(Show.name) == wanted),
+        select(ShowAlias.show_id).where(func.lower(ShowAlias.alias) == wanted),
+    )
+    return Article.id.in_(select(ArticleShow.article_id).where(ArticleShow.show_id.in_(shows)))
+
+
+def _article_row(article: Article) -> ArticleRow:
+    # Stable sort: the canonical URL first, the others in the order they were first seen.
+    urls = sorted((row.url for row in article.urls), key=lambda url: url != article.canonical_url)
+    links = {ShowLink(link.show.name, link.season) for link in article.show_links}
+    return ArticleRow(
+        id=article.id,
+        url=article.canonical_url,
+        urls=tuple(urls),
+        source=article.source.name,
+        title=article.title,
+        author=article.author,
+        published=article.published,
+        modified=article.modified,
+        tags=tuple(article.tags),
+        language=article.language,
+        text=article.text,
+        shows=tuple(sorted(links, key=_show_link_order)),
+        duplicate_of=article.duplicate_of_id,
+        revision=article.revision,
+        first_seen=article.first_seen,
+    )
+
+
+def _show_link_order(link: ShowLink) -> tuple[str, bool, int]:
+    # By show name, the season-less link before the numbered seasons.
+    return (link.name.casefold(), link.season is not None, link.season or 0)
+
+
+def list_shows(session: Session) -> list[ShowRow]:
+    """Every show by name, with its aliases and how many original articles are filed under it."""
+    counts = _article_counts(session)
+    shows = session.scalars(
+        _fresh(
+            select(Show)
+            .options(selectinload(Show.aliases))
+            .order_by(func.lower(Show.name), Show.id)
+        )
+    )
+    return [
+        ShowRow(
+            id=show.id,
+            name=show.name,
+            aliases=tuple(sorted({alias.alias for alias in show.aliases})),
+            articles=counts.get(show.id, 0),
+        )
+        for show in shows
+    ]
+
+
+def _article_counts(session: Session) -> dict[int, int]:
+    """Per show id, how many articles that are not copies are filed under it (any season)."""
+    rows = session.execute(
+        select(ArticleShow.show_id, func.count(distinct(ArticleShow.article_id)))
+        .join(Article, Article.id == ArticleShow.article_id)
+        .where(Article.duplicate_of_id.is_(None))
+        .group_by(ArticleShow.show_id)
+    )
+    return {show_id: count for show_id, count in rows}
+
+
+def get_run(session: Session, run_id: int) -> RunRow | None:
+    """One crawl run with its per-source counts, or None if there is no such run."""
+    run = session.scalar(
+        _fresh(
+            select(CrawlRun).where(CrawlRun.id == run_id).options(selectinload(CrawlRun.sources))
+        )
+    )
+    return None if run is None else _run_row(run)
+
+
+def list_runs(session: Session, limit: int | None = 20) -> list[RunRow]:
+    """The latest crawl runs, newest first."""
+    runs = session.scalars(
+        _fresh(
+            select(CrawlRun)
+            .options(selectinload(CrawlRun.sources))
+            .order_by(CrawlRun.id.desc())
+            .limit(limit)
+        )
+    )
+    return [_run_row(run) for run in runs]
+
+
+def _run_row(run: CrawlRun) -> RunRow:
+    return RunRow(
+        id=run.id,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        status=run.status,
+        counts={row.source: _source_counts(row) for row in run.sources},
+        error=run.error,
+    )
+
+
+def _source_counts(row: CrawlRunSource) -> SourceCounts:
+    return SourceCounts(**{tally.name: getattr(row, tally.name) for tally in fields(SourceCounts)})
+
+
+def list_failures(
+    session: Session, run_id: int | None = None, *, limit: int | None = None
+) -> list[FailureRow]:
+    """Recorded failures in the order they happened, of one run or of all runs."""
+    query = select(Failure).order_by(Failure.id).limit(limit)
+    if run_id is not None:
+        query = query.where(Failure.run_id == run_id)
+    return [
+        FailureRow(
+            id=failure.id,
+            run_id=failure.run_id,
+            source=failure.source,
+            url=failure.url,
+            reason=failure.reason,
+            detail=failure.detail,
+            at=failure.at,
+        )
+        for failure in session.scalars(query)
+    ]

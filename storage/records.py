@@ -1,0 +1,134 @@
+"""Plain dataclasses crossing the storage boundary: what the crawler writes, what queries return."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRef:
+    """A show an article is about: display name, normalised alias key, optional season."""
+
+    name: str
+    key: str
+    season: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One fetched and processed article page, ready to be stored."""
+
+    source: str
+    canonical_url: str
+    urls: tuple[str, ...]  # every URL this page was seen at, canonical first
+    title: str | None
+    author: str | None
+    published: datetime | None
+    modified: datetime | None
+    tags: tuple[str, ...]
+    language: str | None
+    text: str
+    text_hash: str
+    raw_html: bytes  # the page as fetched (uncompressed here; the store compresses it)
+    encoding: str | None
+    fetched_at: datetime
+    shows: tuple[ShowRef, ...] = ()
+    run_id: int | None = None
+    fetched_url: str | None = None  # the URL the HTML came from; the canonical URL when not given
+
+
+class Outcome(enum.StrEnum):
+    """What storing one article did."""
+
+    NEW = "new"  # a new canonical article
+    UPDATED = "updated"  # a known article whose text changed: a new revision
+    DUPLICATE = "duplicate"  # a new article whose text copies a stored one (duplicate_of set)
+    UNCHANGED = "unchanged"  # a known article seen again with the same text: nothing written
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """The outcome of ``repository.save_article``."""
+
+    outcome: Outcome
+    article_id: int
+    duplicate_of: int | None = None
+    revision: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCounts:
+    """Per-source tallies of one crawl run."""
+
+    pages: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLink:
+    """A show an article is filed under, as returned by queries."""
+
+    name: str
+    season: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One stored article as analysts see it."""
+
+    id: int
+    url: str
+    urls: tuple[str, ...]
+    source: str
+    title: str | None
+    author: str | None
+    published: datetime | None
+    modified: datetime | None
+    tags: tuple[str, ...]
+    language: str | None
+    text: str
+    shows: tuple[ShowLink, ...]
+    duplicate_of: int | None
+    revision: int
+    first_seen: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowRow:
+    """A show with its aliases and how many (non-duplicate) articles are filed under it."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One crawl run with its per-source counts."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    counts: dict[str, SourceCounts] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRow:
+    """A page that could not be fetched or stored, as returned by queries."""
+
+    id: int
+    run_id: int | None
+    source: str
+    url: str
+    reason: str
+    detail: str
+    at: datetime

@@ -1,0 +1,331 @@
+"""The crawler's writes: idempotent article saves, show links, crawl runs and failures."""
+
+# Nothing here commits: the caller wraps each page in ``with session.begin():`` so that a crawl
+# killed mid-page leaves no half-written rows. Functions flush when they need generated ids.
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Article,
+    ArticleShow,
+    ArticleUrl,
+    CrawlRun,
+    CrawlRunSource,
+    Failure,
+    Revision,
+    Show,
+    ShowAlias,
+    Source,
+)
+from storage.records import ArticleRecord, Outcome, SaveResult, ShowRef, SourceCounts
+
+FINAL_STATUSES = ("ok", "failed", "aborted")
+
+# A run still 'running' after this long is taken to belong to a crawl process that died.
+STALE_RUN_AGE = timedelta(hours=24)
+
+# Any fixed number will do: the PostgreSQL advisory lock that makes article saves take turns.
+_WRITE_LOCK_KEY = int.from_bytes(b"marquee", "big")
+
+# Stay well below SQLite's limit on bound parameters per statement.
+_URL_BATCH = 500
+
+
+def ensure_source(session: Session, name: str) -> int:
+    """The id of the source called ``name``, created if it is new."""
+    _take_write_lock(session)
+    source_id = session.scalar(select(Source.id).where(Source.name == name))
+    if source_id is not None:
+        return source_id
+    source = Source(name=name)
+    session.add(source)
+    session.flush()
+    return source.id
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Those of ``urls`` at which some stored article was already seen."""
+    pending = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for start in range(0, len(pending), _URL_BATCH):
+        batch = pending[start : start + _URL_BATCH]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(batch))))
+    return found
+
+
+def save_article(session: Session, record: ArticleRecord) -> SaveResult:
+    """Store one fetched article: new, a copy of a stored one, a changed one, or nothing new."""
+    _take_write_lock(session)
+    urls = _record_urls(record)
+    owners = _url_owners(session, urls)
+    article = _known_article(session, record.canonical_url, owners)
+    if article is None:
+        return _insert_article(session, record, urls)
+    _add_urls(session, article.id, [url for url in urls if url not in owners])
+    if article.text_hash == record.text_hash:
+        return SaveResult(Outcome.UNCHANGED, article.id, article.duplicate_of_id, article.revision)
+    return _update_article(session, article, record)
+
+
+def raw_html(session: Session, article_id: int) -> bytes:
+    """The HTML of the latest fetched version of an article, decompressed."""
+    html = session.scalar(
+        select(Revision.raw_html)
+        .where(Revision.article_id == article_id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    )
+    if html is None:
+        raise LookupError(f"no stored article with id {article_id}")
+    return html
+
+
+def _take_write_lock(session: Session) -> None:
+    """Make concurrent crawl processes save one page at a time: look-up-then-insert races."""
+    # SQLite needs nothing here: storage.db begins every SQLite transaction with BEGIN IMMEDIATE.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_WRITE_LOCK_KEY)))
+
+
+def _record_urls(record: ArticleRecord) -> list[str]:
+    """The record's URLs without repeats, canonical first."""
+    return list(dict.fromkeys((record.canonical_url, *record.urls)))
+
+
+def _url_owners(session: Session, urls: list[str]) -> dict[str, int]:
+    """Which stored article each of ``urls`` belongs to, for those already known."""
+    rows = session.execute(
+        select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(urls))
+    )
+    return {url: article_id for url, article_id in rows}
+
+
+def _known_article(session: Session, canonical_url: str, owners: dict[str, int]) -> Article | None:
+    """The article the record is a new fetch of: the canonical URL's owner, else the oldest."""
+    # Every article's canonical URL is among its article_urls, so the URL owners cover both.
+    if not owners:
+        return None
+    return session.get(Article, owners.get(canonical_url, min(owners.values())))
+
+
+def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
+    session.add_all(ArticleUrl(article_id=article_id, url=url) for url in urls)
+    session.flush()
+
+
+def _insert_article(session: Session, record: ArticleRecord, urls: list[str]) -> SaveResult:
+    original_id = _original_with_text(session, record.text_hash)
+    displaced = _displaced_original(session, original_id, record)
+    if displaced is not None:
+        original_id = None  # this copy was published first: it becomes the original
+    article = Article(
+        source_id=ensure_source(session, record.source),
+        canonical_url=record.canonical_url,
+        duplicate_of_id=original_id,
+        revision=1,
+        first_seen=record.fetched_at,
+    )
+    _copy_content(article, record)
+    session.add(article)
+    session.flush()
+    _add_urls(session, article.id, urls)
+    session.add(_revision(article.id, 1, record))
+    _link_shows(session, article.id, record.shows)
+    session.flush()
+    if displaced is not None:
+        _repoint_copies(session, displaced, article.id)
+    outcome = Outcome.NEW if original_id is None else Outcome.DUPLICATE
+    return SaveResult(outcome, article.id, original_id, 1)
+
+
+def _original_with_text(session: Session, text_hash: str) -> int | None:
+    """The oldest stored original (not itself a copy) with this exact text."""
+    return session.scalar(
+        select(Article.id)
+        .where(Article.text_hash == text_hash, Article.duplicate_of_id.is_(None))
+        .order_by(Article.id)
+        .limit(1)
+    )
+
+
+def _displaced_original(
+    session: Session, original_id: int | None, record: ArticleRecord
+) -> int | None:
+    """The stored original that ``record`` predates, if any: the earliest publication wins."""
+    if original_id is None or record.published is None:
+        return None
+    published = session.scalar(select(Article.published).where(Article.id == original_id))
+    return original_id if published is not None and record.published < published else None
+
+
+def _repoint_copies(session: Session, old_original: int, new_original: int) -> None:
+    """Make the old original, and every copy of it, copies of the new original."""
+    session.execute(
+        update(Article)
+        .where((Article.id == old_original) | (Article.duplicate_of_id == old_original))
+        .values(duplicate_of_id=new_original)
+    )
+
+
+def _update_article(session: Session, article: Article, record: ArticleRecord) -> SaveResult:
+    # A changed text is the same article moving on, so duplicate_of keeps its first-seen verdict.
+    number = article.revision + 1
+    session.add(_revision(article.id, number, record))
+    _copy_content(article, record)
+    article.revision = number
+    _link_shows(session, article.id, record.shows)
+    session.flush()
+    return SaveResult(Outcome.UPDATED, article.id, article.duplicate_of_id, number)
+
+
+def _copy_content(article: Article, record: ArticleRecord) -> None:
+    """Set the fields that change from one version of an article to the next."""
+    article.title = record.title
+    article.author = record.author
+    article.published = record.published
+    article.modified = record.modified
+    article.tags = list(record.tags)
+    article.language = record.language
+    article.text = record.text
+    article.text_hash = record.text_hash
+    article.last_changed = record.fetched_at
+
+
+def _revision(article_id: int, number: int, record: ArticleRecord) -> Revision:
+    return Revision(
+        article_id=article_id,
+        number=number,
+        text=record.text,
+        text_hash=record.text_hash,
+        title=record.title,
+        modified=record.modified,
+        raw_html=record.raw_html,
+        encoding=record.encoding,
+        fetched_at=record.fetched_at,
+        url=record.fetched_url or record.canonical_url,
+    )
+
+
+def _link_shows(session: Session, article_id: int, refs: Iterable[ShowRef]) -> None:
+    for ref in refs:
+        _link_show(session, article_id, _show_id(session, ref), ref.season)
+
+
+def _show_id(session: Session, ref: ShowRef) -> int:
+    """The show an alias key stands for; an unknown key becomes an alias of the show it names."""
+    show_id = session.scalar(select(ShowAlias.show_id).where(ShowAlias.key == ref.key))
+    if show_id is not None:
+        return show_id
+    show_id = session.scalar(select(Show.id).where(Show.name == ref.name))
+    if show_id is None:
+        show = Show(name=ref.name)
+        session.add(show)
+        session.flush()
+        show_id = show.id
+    session.add(ShowAlias(show_id=show_id, alias=ref.name, key=ref.key))
+    session.flush()
+    return show_id
+
+
+def _link_show(session: Session, article_id: int, show_id: int, season: int | None) -> None:
+    same_season = ArticleShow.season.is_(None) if season is None else ArticleShow.season == season
+    linked = session.scalar(
+        select(ArticleShow.id).where(
+            ArticleShow.article_id == article_id, ArticleShow.show_id == show_id, same_season
+        )
+    )
+    if linked is None:
+        session.add(ArticleShow(article_id=article_id, show_id=show_id, season=season))
+        session.flush()
+
+
+def record_failure(
+    session: Session,
+    *,
+    source: str,
+    url: str,
+    reason: str,
+    detail: str = "",
+    run_id: int | None = None,
+) -> None:
+    """Remember a page that could not be fetched or stored."""
+    session.add(
+        Failure(run_id=run_id, source=source, url=url, reason=reason, detail=detail, at=_now())
+    )
+    session.flush()
+
+
+def start_run(session: Session, *, now: datetime | None = None) -> int:
+    """Open a crawl run in state 'running' and return its id."""
+    run = CrawlRun(started_at=now or _now(), status="running")
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    status: str,
+    counts: Mapping[str, SourceCounts],
+    error: str | None = None,
+) -> None:
+    """Close a crawl run with its final status; ``counts`` replace those sources' tallies."""
+    if status not in FINAL_STATUSES:
+        raise ValueError(f"a run finishes as one of {FINAL_STATUSES}, not {status!r}")
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run with id {run_id}")
+    run.status = status
+    run.finished_at = _now()
+    run.error = error
+    for source, source_counts in counts.items():
+        add_run_counts(session, run_id, source, source_counts)
+    session.flush()
+
+
+def add_run_counts(session: Session, run_id: int, source: str, counts: SourceCounts) -> None:
+    """Write one source's tallies for a run, replacing any written before."""
+    row = session.get(CrawlRunSource, (run_id, source))
+    if row is None:
+        row = CrawlRunSource(run_id=run_id, source=source)
+        session.add(row)
+    for tally in fields(SourceCounts):
+        setattr(row, tally.name, getattr(counts, tally.name))
+    session.flush()
+
+
+def mark_stale_runs(
+    session: Session,
+    *,
+    older_than: timedelta | None = STALE_RUN_AGE,
+    now: datetime | None = None,
+) -> int:
+    """Mark runs left 'running' by a dead crawl process as 'aborted'; returns how many.
+
+    Runs started more than ``older_than`` ago count as dead; ``older_than=None`` marks every
+    running run, for callers that know no crawl is going on.
+    """
+    now = now or _now()
+    stale = select(CrawlRun).where(CrawlRun.status == "running")
+    if older_than is not None:
+        stale = stale.where(CrawlRun.started_at < now - older_than)
+    runs = session.scalars(stale).all()
+    for run in runs:
+        run.status = "aborted"
+        run.finished_at = now
+        run.error = "aborted: the crawl process stopped without finishing the run"
+    session.flush()
+    return len(runs)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,270 @@
+"""End to end: `marquee crawl` with real Scrapy against the local test sites, then queries."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from crawler.cli import cli
+
+pytestmark = pytest.mark.crawl
+
+# Local sites answer instantly; politeness delays would only slow the tests down.
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+
+BOILERPLATE = (
+    "WhatsApp",
+    "Telegram Group",
+    "Join Now",
+    "thoughts on",
+    "Leave a Reply",
+    "Leave a Comment",
+    "Your email address will not be published",
+    "Required fields are marked",
+)
+
+
+@dataclass
+class Store:
+    """A crawled store and how to run commands against it."""
+
+    db_url: str
+    db_path: Path
+    sources: Path
+
+    def run(self, *args: str) -> Result:
+        result = CliRunner().invoke(cli, [*args, "--db", self.db_url], catch_exceptions=False)
+        return result
+
+    def crawl(self, *args: str) -> Result:
+        return self.run("crawl", "--sources", str(self.sources), *FAST, *args)
+
+    def articles(self, *args: str) -> list[dict[str, Any]]:
+        result = self.run("articles", "--format", "jsonl", *args)
+        assert result.exit_code == 0, result.output
+        return [json.loads(line) for line in result.output.splitlines()]
+
+    def count(self, table: str) -> int:
+        with sqlite3.connect(self.db_path) as conn:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@pytest.fixture(scope="module")
+def store(sites: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One real crawl of both local sites into a fresh SQLite file, shared by this module."""
+    tmp = tmp_path_factory.mktemp("crawl")
+    sources = sites.write_sources(tmp / "sources.toml")
+    db_path = tmp / "marquee.db"
+    store = Store(db_url=f"sqlite:///{db_path}", db_path=db_path, sources=sources)
+    sites.clear_hits()
+    first = store.crawl()
+    assert first.exit_code == 0, first.output
+    store.first_output = first.output  # type: ignore[attr-defined]
+    yield store
+
+
+def by_title(articles: list[dict[str, Any]], fragment: str) -> dict[str, Any]:
+    matches = [a for a in articles if fragment.lower() in (a["title"] or "").lower()]
+    assert len(matches) == 1, [a["title"] for a in articles]
+    return matches[0]
+
+
+def kdramabuzz(store: Store) -> list[dict[str, Any]]:
+    return store.articles("--source", "kdramabuzz")
+
+
+def test_crawl_prints_a_summary_per_source(store: Store) -> None:
+    summary = store.first_output  # type: ignore[attr-defined]
+    assert "Crawl run 1: ok" in summary
+    rows = {line.split("│")[1].strip(): line for line in summary.splitlines() if "│" in line}
+    assert set(rows) == {"kdramabuzz", "syndicator"}
+    # kdramabuzz: four articles plus a dead link; the AMP and tracking variants add nothing new.
+    cells = [c.strip() for c in rows["kdramabuzz"].split("│")[1:-1]]
+    assert cells[0] == "kdramabuzz"
+    assert dict(zip(["new", "updated", "failed"], [cells[2], cells[3], cells[6]], strict=True)) == {
+        "new": "4",
+        "updated": "0",
+        "failed": "1",
+    }
+
+
+def test_articles_come_out_without_boilerplate(store: Store) -> None:
+    articles = store.articles("--include-duplicates")
+    assert len(articles) == 6
+    for article in articles:
+        for phrase in BOILERPLATE:
+            assert phrase not in article["text"], (article["title"], phrase)
+        assert "Related posts" not in article["text"]
+
+
+def test_structure_is_kept_and_metadata_comes_from_the_article(store: Store) -> None:
+    article = by_title(kdramabuzz(store), "Release Date, Latest Updates")
+    lines = article["text"].splitlines()
+    for member in ("Yoon Chan-young as Lee Cheong-san", "Kim Bo-yoon as Hyo-ryung"):
+        assert any(line.endswith(member) for line in lines), member
+    assert "\n\nCast: Who is making a comeback in upcoming episodes?\n\n" in article["text"]
+    assert article["title"] == (
+        "All Of Us Are Dead Season 2: Release Date, Latest Updates, Story and All We Know"
+    )
+    # Published and modified come from the article's metadata, never from comment dates.
+    assert article["published"].startswith("2024-05-20")
+    assert article["modified"].startswith("2024-05-28")
+    assert article["language"] == "en"
+    assert article["author"] and article["author"].lower() != "admin"
+
+
+def test_amp_and_tracking_variants_are_urls_of_one_article(store: Store, sites: Any) -> None:
+    base = sites.base("kdramabuzz")
+    amp_article = by_title(kdramabuzz(store), "Release Date, Latest Updates")
+    assert (
+        amp_article["url"]
+        == f"{base}/2024/05/all-of-us-are-dead-season-2-release-date-latest-updates/"
+    )
+    assert amp_article["urls"][0] == amp_article["url"]
+    assert any(url.rstrip("/").endswith("/amp") for url in amp_article["urls"][1:])
+
+    tracked = by_title(kdramabuzz(store), "Cast Teases Production Update")
+    assert tracked["urls"][0] == tracked["url"]
+    assert "utm_source" not in tracked["url"]
+    assert any("utm_source=twitter" in url for url in tracked["urls"][1:])
+
+
+def test_shows_are_taken_from_titles(store: Store) -> None:
+    articles = kdramabuzz(store)
+    assert by_title(articles, "Cast Teases")["shows"] == [
+        {"name": "All Of Us Are Dead", "season": 2}
+    ]
+    assert by_title(articles, "Squid Game")["shows"] == [{"name": "Squid Game", "season": 3}]
+    assert by_title(articles, "Seo Ha-neul")["shows"] == []
+
+    filed = store.articles("--show", "ALL OF US ARE DEAD")
+    assert {a["source"] for a in filed} == {"kdramabuzz"}
+    assert len(filed) == 2
+
+
+def test_a_syndicated_copy_is_stored_as_a_duplicate_of_the_original(store: Store) -> None:
+    visible = store.articles()
+    everything = store.articles("--include-duplicates")
+    copies = [a for a in everything if a["duplicate_of"] is not None]
+    assert len(copies) == 1
+    copy = copies[0]
+    original = next(a for a in everything if a["id"] == copy["duplicate_of"])
+    assert (copy["source"], original["source"]) == ("syndicator", "kdramabuzz")
+    assert copy["text"] == original["text"]
+    assert copy["id"] not in {a["id"] for a in visible}
+    assert len(visible) == len(everything) - 1
+
+
+def test_robots_deny_and_foreign_links_are_respected(store: Store, sites: Any) -> None:
+    hits = sites.hits("kdramabuzz")
+    assert "/robots.txt" in hits
+    assert not [h for h in hits if h.startswith(("/private/", "/tag/", "/author/"))]
+
+
+def test_failed_pages_are_recorded_with_their_reason(store: Store) -> None:
+    with sqlite3.connect(store.db_path) as conn:
+        failures = conn.execute("SELECT source, url, reason FROM failures").fetchall()
+    assert [(s, r) for s, _u, r in failures] == [("kdramabuzz", "http-404")]
+    assert failures[0][1].endswith("/2024/04/sweet-home-season-3-ending-explained/")
+
+
+def test_shows_command_lists_shows_with_aliases_and_counts(store: Store) -> None:
+    result = store.run("shows", "--format", "json")
+    assert result.exit_code == 0, result.output
+    shows = {s["name"]: s for s in json.loads(result.output)}
+    assert shows["All Of Us Are Dead"]["articles"] == 2  # the syndicated copy is not counted
+    assert shows["All Of Us Are Dead"]["aliases"] == ["All Of Us Are Dead"]
+    assert set(shows) == {"All Of Us Are Dead", "Squid Game", "Stranger Things"}
+
+
+def test_a_second_crawl_adds_nothing(store: Store) -> None:
+    tables = ("articles", "article_urls", "revisions", "shows", "show_aliases", "article_shows")
+    before = {t: store.count(t) for t in tables}
+    result = store.crawl()
+    assert result.exit_code == 0, result.output
+    assert {t: store.count(t) for t in tables} == before
+    summary = {
+        line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+        for line in result.output.splitlines()
+        if "│" in line
+    }
+    for source in ("kdramabuzz", "syndicator"):
+        _pages, new, updated, duplicate, _unchanged, _failed = summary[source]
+        assert (new, updated, duplicate) == ("0", "0", "0"), source
+
+
+def test_an_article_changed_in_place_becomes_revision_two(store: Store, sites: Any) -> None:
+    path = "/2024/05/squid-game-season-3-release-date-cast/"
+    page = Path(__file__).parent / "sites" / "kdramabuzz" / path.strip("/") / "index.html"
+    original = page.read_text(encoding="utf-8")
+    update = (
+        "<p>Update: Netflix has confirmed the premiere date in a new teaser released this "
+        "morning, and the cast list below has been checked against the official announcement.</p>"
+    )
+    changed = original.replace(
+        '<div class="entry-content">', f'<div class="entry-content">{update}'
+    )
+    assert changed != original
+    sites.override("kdramabuzz", path, changed)
+    try:
+        result = store.crawl("kdramabuzz")
+    finally:
+        sites.override("kdramabuzz", path, None)
+    assert result.exit_code == 0, result.output
+    article = by_title(kdramabuzz(store), "Squid Game")
+    assert article["revision"] == 2
+    assert "Netflix has confirmed the premiere date" in article["text"]
+    assert article["duplicate_of"] is None
+    with sqlite3.connect(store.db_path) as conn:
+        texts = conn.execute(
+            "SELECT number, text FROM revisions WHERE article_id = ? ORDER BY number",
+            (article["id"],),
+        ).fetchall()
+    assert [n for n, _ in texts] == [1, 2]
+    assert "Netflix has confirmed" not in texts[0][1]
+
+
+@pytest.fixture
+def postgres_db_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the test server, dropped afterwards."""
+    base = os.environ.get("MARQUEE_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MARQUEE_TEST_POSTGRES_URL not set: PostgreSQL crawl test skipped")
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"marquee_e2e_{uuid.uuid4().hex[:12]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_crawl_into_postgresql(sites: Any, tmp_path: Path, postgres_db_url: str) -> None:
+    sources = sites.write_sources(tmp_path / "sources.toml")
+    store = Store(db_url=postgres_db_url, db_path=tmp_path / "unused", sources=sources)
+    first = store.crawl()
+    assert first.exit_code == 0, first.output
+    everything = store.articles("--include-duplicates")
+    assert len(everything) == 6
+    assert len([a for a in everything if a["duplicate_of"] is not None]) == 1
+    assert len(store.articles("--show", "all of us are dead")) == 2
+
+    second = store.crawl()
+    assert second.exit_code == 0, second.output
+    assert store.articles("--include-duplicates") == everything
