@@ -76,8 +76,8 @@ def amp_to_canonical(url: str) -> str:
 
 def same_site(a: str, b: str) -> bool:
     """Same host (a leading "www." ignored) and same port (default ports count as none)."""
-    site = _site(a)
-    return bool(site[0]) and site == _site(b)
+    site = site_key(a)
+    return bool(site[0]) and site == site_key(b)
 
 
 def identify(
@@ -129,7 +129,8 @@ def _netloc(host: str | None, port: int | None, username: str | None) -> str:
     return f"{userinfo}{host}:{port}" if port is not None else f"{userinfo}{host}"
 
 
-def _site(url: str) -> tuple[str, int | None]:
+def site_key(url: str) -> tuple[str, int | None]:
+    """What makes two URLs one site: the host without a leading "www.", and a non-default port."""
     host = (urlsplit(url.strip()).hostname or "").removeprefix("www.")
     return host, _port(url)
 

@@ -29,13 +29,13 @@ from w3lib.url import canonicalize_url
 
 from crawler.items import FetchedPage, FetchFailed
 from crawler.sources import Source, default_sources_path, load_sources, select_sources
+from pipeline.identity import site_key
 
 Kind = Literal["feed", "sitemap", "listing", "article"]
 Output = Request | FetchedPage | FetchFailed
 
 KIND_META = "marquee_kind"  # request meta key: what the requested page is expected to be
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024  # gunzip limit when the spider runs without a crawler
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _classes(module: ModuleType, *names: str) -> tuple[type[BaseException], ...]:
@@ -75,21 +75,6 @@ def failure_reason(exc: BaseException | None) -> str:
     return type(exc).__name__
 
 
-def site_key(url: str) -> tuple[str, int | None] | None:
-    """What makes two URLs the same site: host without a leading "www.", and the port."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        return None
-    if not parts.hostname:
-        return None
-    # http and https on their default ports are one site (sites redirect between them).
-    if port == DEFAULT_PORTS.get(parts.scheme):
-        port = None
-    return parts.hostname.removeprefix("www."), port
-
-
 class NewsSpider(Spider):
     """Crawls one Source; every page it schedules counts against the source's page budget."""
 
@@ -109,7 +94,7 @@ class NewsSpider(Spider):
         self.max_size = DEFAULT_MAX_SIZE
         self._budget_reached = False
         self._seen: set[str] = set()
-        self._sites = {site_key(url) for url in _entry_points(self.source)} - {None}
+        self._sites = {site_key(url) for url in _entry_points(self.source)}
         self._links = LinkExtractor(unique=True)
 
     @classmethod

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage, FetchFailed
 from crawler.sources import Source, SourceError, load_sources
-from crawler.spiders.news import KIND_META, NewsSpider, failure_reason, site_key
+from crawler.spiders.news import KIND_META, NewsSpider, failure_reason
 from tests.sitesserver import LocalSites
 
 # Loopback only: never let an HTTP(S)_PROXY from the environment see these requests.
@@ -237,17 +237,6 @@ def test_same_site_ignores_www_but_not_the_port() -> None:
     )
     found = requests(spider.parse_listing(page))
     assert [r.url for r in found] == ["http://example.com/a/", "https://www.example.com/b/"]
-
-
-def test_site_key() -> None:
-    assert (
-        site_key("https://www.soompi.com/x")
-        == site_key("http://soompi.com:80/y")
-        == ("soompi.com", None)
-    )
-    assert site_key("http://127.0.0.1:5001/") == ("127.0.0.1", 5001)
-    assert site_key("http://127.0.0.1:5001/") != site_key("http://127.0.0.1:5002/")
-    assert site_key("http://bad:port/") is None
 
 
 # ---------------------------------------------------------------- the page budget
