@@ -26,6 +26,8 @@ DEPTH_LIMIT = 3
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+# `marquee crawl` prints its own per-source summary; the full stats dump would bury it.
+STATS_DUMP = False
 
 # REQUEST_FINGERPRINTER_IMPLEMENTATION is not set: Scrapy 2.13+ has only the current fingerprinter.
 

@@ -171,16 +171,16 @@ class NewsSpider(Spider):
         yield from self._schedule_all(articles, "article")
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailed]:
-        """Articles that could not be fetched become FetchFailed items; other pages are logged."""
+        """A page that could not be fetched becomes a FetchFailed item, recorded with its reason."""
         request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         reason = failure_reason(failure.value)
-        if request.meta.get(KIND_META) == "article":
-            yield self._failed(request.url, reason, str(failure.value))
-            return
-        # robots.txt exclusions are the site's wish, not a fault worth a warning.
-        level = logging.INFO if reason == "robots" else logging.WARNING
         kind = request.meta.get(KIND_META, "page")
-        self.logger.log(level, "%s %s not fetched: %s", kind, request.url, reason)
+        if reason == "robots" and kind != "article":
+            # A listing page robots.txt excludes is the site's wish, not a fault to record.
+            self.logger.info("%s %s not fetched: robots.txt", kind, request.url)
+            return
+        self.logger.warning("%s %s not fetched: %s", kind, request.url, reason)
+        yield self._failed(request.url, reason, f"{kind}: {failure.value}")
 
     def _schedule_all(self, urls: Iterable[str], kind: Kind) -> Iterator[Request]:
         for url in urls:

@@ -375,13 +375,23 @@ def test_a_robots_excluded_article_is_recorded_as_such(sites: LocalSites, tmp_pa
     assert failed.reason == "robots"
 
 
-def test_other_failed_pages_are_only_logged(
+def test_feeds_sitemaps_and_listings_that_fail_are_recorded_too(
+    sites: LocalSites, tmp_path: Path
+) -> None:
+    spider = spider_for(sites, tmp_path)
+    (failed,) = spider.on_error(failure_for(twisted_errors.DNSLookupError(), "feed"))
+    assert isinstance(failed, FetchFailed)
+    assert (failed.reason, failed.detail.split(":")[0]) == ("dns", "feed")
+
+
+def test_a_robots_excluded_listing_page_is_only_logged(
     sites: LocalSites, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     spider = spider_for(sites, tmp_path)
+    robots = IgnoreRequest("Forbidden by robots.txt")
     with caplog.at_level(logging.INFO):
-        assert list(spider.on_error(failure_for(twisted_errors.DNSLookupError(), "feed"))) == []
-    assert "feed http://127.0.0.1:1/2024/05/x/ not fetched: dns" in caplog.text
+        assert list(spider.on_error(failure_for(robots, "listing"))) == []
+    assert "not fetched: robots.txt" in caplog.text
 
 
 # ---------------------------------------------------------------- construction
