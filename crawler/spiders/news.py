@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import logging
 import struct
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
