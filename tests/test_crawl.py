@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import sqlite3
@@ -268,3 +270,19 @@ def test_crawl_into_postgresql(sites: Any, tmp_path: Path, postgres_db_url: str)
     second = store.crawl()
     assert second.exit_code == 0, second.output
     assert store.articles("--include-duplicates") == everything
+
+
+def test_articles_as_csv_and_table(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARQUEE_DB", store.db_url)  # --db's environment variable
+    result = CliRunner().invoke(cli, ["articles", "--format", "csv", "--source", "kdramabuzz"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert {json.loads(r["shows"])[0]["name"] for r in rows if r["shows"] != "[]"} == {
+        "All Of Us Are Dead",
+        "Squid Game",
+    }
+    assert all(json.loads(r["urls"])[0] == r["url"] for r in rows)
+
+    table = CliRunner().invoke(cli, ["articles", "--show", "squid game"])
+    assert table.exit_code == 0, table.output
+    assert "Squid Game S3" in table.output
