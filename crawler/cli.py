@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import Progress
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler import output
 from crawler.exceptions import MarqueeError
+from crawler.extraction import PagePool
 from crawler.fetch import read_input
+from crawler.reprocess import reprocess as run_reprocess
 from crawler.runner import CrawlRequest, run_crawl
 from crawler.sources import default_sources_path, load_sources
 from pipeline.errors import PipelineError
@@ -227,8 +231,8 @@ def _print_extracted(record: dict[str, Any], fmt: str, *, several: bool) -> None
 
 
 @contextmanager
-def read_session(db_url: str) -> Iterator[Session]:
-    """A session on an existing, up-to-date store (reads never create or migrate it)."""
+def open_session(db_url: str) -> Iterator[Session]:
+    """A session on an existing, up-to-date store (only crawl and db upgrade create or migrate)."""
     if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
         raise click.ClickException(f"no store at {db_url}: run `marquee crawl` first")
     engine = make_engine(db_url)
@@ -264,7 +268,7 @@ def articles(
     JSON, JSON Lines and CSV carry every field: id, url, urls (canonical first), source,
     title, author, published, modified, tags, language, text, shows, duplicate_of, revision.
     """
-    with read_session(db_url) as session:
+    with open_session(db_url) as session:
         rows = queries.list_articles(
             session, show=show, source=source, include_duplicates=include_duplicates, limit=limit
         )
@@ -288,10 +292,54 @@ def _show_label(show: dict[str, Any]) -> str:
 @handle_errors
 def shows(fmt: str, db_url: str) -> None:
     """List shows with their aliases and how many articles are filed under each."""
-    with read_session(db_url) as session:
+    with open_session(db_url) as session:
         rows = queries.list_shows(session)
     records = [output.to_jsonable(row) for row in rows]
     output.write_records(records, fmt, sys.stdout, columns=SHOW_COLUMNS, title="Shows")
+
+
+@cli.command()
+@click.option("--source", help="Only articles from this source.")
+@click.option("--show", help="Only articles filed under this show (any alias, any case).")
+@sources_option
+@db_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds one page may take to extract; a slower page keeps its stored fields.",
+)
+@handle_errors
+def reprocess(
+    source: str | None, show: str | None, sources_file: Path | None, db_url: str, timeout: float
+) -> None:
+    """Extract stored articles again from their stored HTML, so improvements reach them.
+
+    Runs the whole pipeline (extraction with each source's rules and learned template, URL
+    identity, shows) over the latest fetched version of every chosen article, updates the
+    article in place (its revision history stays), and sets duplicate links again. A progress
+    bar runs on stderr; a page the pipeline now rejects keeps what was stored.
+    """
+    path = sources_file or default_sources_path()
+    known = {entry.name: entry for entry in load_sources(path)}
+    with open_session(db_url) as session, PagePool(timeout) as pool:
+        with session.begin():
+            total = len(queries.article_ids(session, show=show, source=source))
+        with Progress(console=Console(stderr=True), transient=False) as bar:
+            task = bar.add_task("reprocessing", total=total)
+            summary = run_reprocess(
+                session,
+                known,
+                pool,
+                source=source,
+                show=show,
+                progress=lambda done: bar.advance(task, done),
+            )
+    click.echo(
+        f"reprocessed {summary.articles} articles: {summary.changed} changed, "
+        f"{summary.failed} could not be extracted (kept as stored)"
+    )
 
 
 @cli.group()

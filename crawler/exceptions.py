@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline.errors import PipelineError
+
 
 class MarqueeError(Exception):
     """Base class: an expected failure with a message meant for the user (no traceback)."""
@@ -21,3 +23,9 @@ class FetchError(MarqueeError):
 
 class CrawlError(MarqueeError):
     """A crawl process could not start or ended abnormally."""
+
+
+class ExtractionTimeout(PipelineError):
+    """Extracting a page took longer than the crawl's limit (MARQUEE_EXTRACT_TIMEOUT)."""
+
+    reason = "timeout"

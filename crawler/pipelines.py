@@ -1,4 +1,8 @@
-"""Thin glue from spider items to the store: process the page, save it, count the outcome."""
+"""Thin glue from spider items to the store: process the page, save it, count the outcome.
+
+Each source's pages are extracted with its own options: the rules of its sources entry and the
+template learned from its earlier articles, which every new article adds its text blocks to.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +14,48 @@ from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
+from crawler.sources import Source
 from pipeline.errors import PipelineError
-from pipeline.process import process_page
+from pipeline.rules import page_blocks
 from pipeline.types import ExtractOptions, Processed
 from storage import repository
 from storage.db import make_engine, make_sessionmaker
-from storage.records import ArticleRecord, ShowRef, SourceCounts
+from storage.records import ArticleRecord, Outcome, ShowRef, SourceCounts
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "marquee"
+# Reload the source's template after this many new articles (MARQUEE_TEMPLATE_REFRESH_PAGES),
+# so that a first crawl of a site already uses what its first pages taught.
+TEMPLATE_REFRESH_PAGES = 20
+# Seconds one page may take to extract (MARQUEE_EXTRACT_TIMEOUT) before it is recorded as failed.
+EXTRACT_TIMEOUT = 30.0
 
 
 class StorePipeline:
     """Runs the pure pipeline on each fetched page and stores the result, one transaction per page.
 
-    Built from the MARQUEE_DB and MARQUEE_RUN_ID settings; without MARQUEE_DB it is switched off.
+    Built from the MARQUEE_DB, MARQUEE_RUN_ID and MARQUEE_TEMPLATE_REFRESH_PAGES settings;
+    without MARQUEE_DB it is switched off.
     """
 
-    def __init__(self, crawler: Crawler, db_url: str, run_id: int | None) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        db_url: str,
+        run_id: int | None,
+        template_refresh: int = TEMPLATE_REFRESH_PAGES,
+        extract_timeout: float = EXTRACT_TIMEOUT,
+    ) -> None:
         self.crawler = crawler
         self.db_url = db_url
         self.run_id = run_id
-        self.options = ExtractOptions()
+        self.template_refresh = template_refresh
+        self.pages = PagePool(extract_timeout)
+        self.options = ExtractOptions()  # the source's own, from open_spider on
+        self._new_articles = 0
         self._sessions: sessionmaker[Session] | None = None
         self._session: Session | None = None
 
@@ -43,11 +65,19 @@ class StorePipeline:
         if not db_url:
             raise NotConfigured("MARQUEE_DB is not set")
         run_id = crawler.settings.getint("MARQUEE_RUN_ID") or None
-        return cls(crawler, db_url, run_id)
+        refresh = crawler.settings.getint("MARQUEE_TEMPLATE_REFRESH_PAGES", TEMPLATE_REFRESH_PAGES)
+        timeout = crawler.settings.getfloat("MARQUEE_EXTRACT_TIMEOUT", EXTRACT_TIMEOUT)
+        return cls(crawler, db_url, run_id, max(refresh, 1), timeout)
+
+    @property
+    def spider_source(self) -> Source:
+        source = self.crawler.spider.source  # type: ignore[union-attr]
+        assert isinstance(source, Source)
+        return source
 
     @property
     def source(self) -> str:
-        return str(self.crawler.spider.source.name)  # type: ignore[union-attr]
+        return self.spider_source.name
 
     @property
     def session(self) -> Session:
@@ -59,8 +89,10 @@ class StorePipeline:
         self._session = self._sessions()
         with self.session.begin():
             repository.ensure_source(self.session, self.source)
+        self._load_template()
 
     def close_spider(self) -> None:
+        self.pages.close()
         if self.run_id is not None:
             with self.session.begin():
                 repository.add_run_counts(self.session, self.run_id, self.source, self.counts())
@@ -74,19 +106,22 @@ class StorePipeline:
         if not isinstance(item, FetchedPage):
             return item
         try:
-            processed = process_page(
-                item.html, item.url, self.options, seen_urls=(item.request_url,)
-            )
+            processed = self.pages.process(item.html, item.url, self.options, (item.request_url,))
         except PipelineError as exc:
             self._fail(item.url, exc.reason, exc.message)
         record = self._record(item, processed)
         try:
             with self.session.begin():
                 result = repository.save_article(self.session, record)
+                if result.outcome is Outcome.NEW:
+                    # In the article's transaction: each distinct article is counted once.
+                    self._count_blocks(item)
         except SQLAlchemyError as exc:
             # The page's transaction rolled back whole; record why and let the crawl go on.
             logger.error("cannot store %s: %s", item.url, exc)
             self._fail(item.url, "store-error", type(exc).__name__)
+        if result.outcome is Outcome.NEW:
+            self._new_article()
         self._inc(result.outcome.value)
         logger.debug("%s %s (article %d)", result.outcome.value, item.url, result.article_id)
         return {"url": item.url, "outcome": result.outcome.value, "article_id": result.article_id}
@@ -107,6 +142,21 @@ class StorePipeline:
             unchanged=get("unchanged"),
             failed=get("failed"),
         )
+
+    def _load_template(self) -> None:
+        """Extract with the source's rules and the template as the store has it now."""
+        with self.session.begin():
+            template = repository.load_template(self.session, self.source)
+        self.options = self.spider_source.extract_options(template)
+
+    def _count_blocks(self, item: FetchedPage) -> None:
+        blocks = page_blocks(item.html, self.options)
+        repository.add_template_blocks(self.session, self.source, blocks, seen_at=item.fetched_at)
+
+    def _new_article(self) -> None:
+        self._new_articles += 1
+        if self._new_articles % self.template_refresh == 0:
+            self._load_template()
 
     def _inc(self, key: str) -> None:
         assert self.crawler.stats is not None
@@ -146,4 +196,5 @@ class StorePipeline:
             fetched_at=item.fetched_at,
             shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
             run_id=self.run_id,
+            image=getattr(extracted, "image", None),  # Extracted.image is on its way
         )

@@ -38,3 +38,7 @@ MARQUEE_DB = "sqlite:///marquee.db"  # SQLAlchemy URL of the store
 MARQUEE_RUN_ID = None  # id of the crawl_runs row this crawl reports into, set by the runner
 # Where `scrapy crawl news -a source=NAME` looks the name up; None: the default lookup.
 MARQUEE_SOURCES = None
+# Seconds a page may take to extract before it is recorded as failed ("timeout").
+MARQUEE_EXTRACT_TIMEOUT = 30.0
+# New articles between reloads of a source's learned template during a crawl.
+MARQUEE_TEMPLATE_REFRESH_PAGES = 20

@@ -25,6 +25,8 @@ from pydantic import (
 )
 
 from crawler.exceptions import SourceError
+from pipeline.rules import check_selector
+from pipeline.types import ExtractOptions
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -66,6 +68,7 @@ def _regex(value: str) -> str:
 
 Url = Annotated[StrictStr, AfterValidator(_http_url)]
 Regex = Annotated[StrictStr, AfterValidator(_regex)]
+Selector = Annotated[StrictStr, AfterValidator(check_selector)]  # CSS, as soupsieve reads it
 
 
 class Source(BaseModel):
@@ -81,6 +84,12 @@ class Source(BaseModel):
     deny: tuple[Regex, ...] = ()
     max_pages: Annotated[StrictInt, Field(gt=0)] = DEFAULT_MAX_PAGES
     enabled: StrictBool = True
+    # Extraction rules for sites the generic extraction gets wrong (see pipeline/rules.py).
+    content_selector: Selector | None = None
+    drop_selectors: tuple[Selector, ...] = ()
+    title_selector: Selector | None = None
+    date_selector: Selector | None = None
+    author_selector: Selector | None = None
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> Source:
@@ -100,6 +109,17 @@ class Source(BaseModel):
         if not self.follows(url):
             return False
         return not self.allow or any(re.search(pattern, url) for pattern in self.allow)
+
+    def extract_options(self, template: frozenset[str] = frozenset()) -> ExtractOptions:
+        """How to extract this source's pages: its selectors, plus its learned template."""
+        return ExtractOptions(
+            content_selector=self.content_selector,
+            drop_selectors=self.drop_selectors,
+            title_selector=self.title_selector,
+            date_selector=self.date_selector,
+            author_selector=self.author_selector,
+            template=template,
+        )
 
     def effective_max_pages(self, limit: int | None) -> int:
         """The page budget of one crawl: max_pages, lowered to limit when one is given."""

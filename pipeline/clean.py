@@ -1,20 +1,28 @@
-"""Boilerplate removal before extraction: CTA boxes, comments, reply forms, share bars, captions."""
+"""Boilerplate removal before extraction: calls to action, "Also Read" links, ads, captions and
+credits, author bios, newsletter boxes, cookie notices, share bars, comments and reply forms.
+
+Two kinds of evidence are used. Markup (class, id, tag names) finds widgets whatever their words;
+words find the same boxes on sites with meaningless class names (``sc-1x2y3``) and wherever a
+theme drops them, inside the article's own container included. Either way only the smallest
+element that is wholly boilerplate goes, never a container that also holds article prose.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
+from bs4.element import PageElement, PreformattedString
 
 from pipeline.markup import ARTICLE_BODY_MARKUP, markup_matches
 
 # --- Boilerplate recognised by its markup -----------------------------------------------------
 
-# Comment threads and reply forms as WordPress and Disqus mark them up. Removed whatever their
-# size: a long comment thread is still a comment thread.
+# Comment threads and reply forms as WordPress, Disqus and the comment services mark them up.
+# Removed whatever their size: a long comment thread is still a comment thread.
 COMMENT_SELECTORS: tuple[str, ...] = (
     "#comments",
     ".comments-area",
@@ -25,23 +33,98 @@ COMMENT_SELECTORS: tuple[str, ...] = (
     "form#commentform",
     "form.comment-form",
     "#disqus_thread",
+    ".fb-comments",
 )
 COMMENT_MARKUP = re.compile(r"comment", re.I)
 # Captions describe a picture; they are not part of the article's prose.
 CAPTION_SELECTORS: tuple[str, ...] = ("figcaption", ".wp-caption-text", ".wp-element-caption")
+# AMP's ad elements, whatever their size (AdSense and Google Publisher Tag slots are found by
+# their names, AD_WIDGET).
+AD_TAGS: tuple[str, ...] = ("amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads")
 
-# Class or id fragments of widgets (matched against each class token and the id). These are
-# fuzzy, so a match is only removed when the element is small (MAX_WIDGET_CHARS).
-SHARE_MARKUP = re.compile(
-    r"share|sharing|heateor|addtoany|a2a_kit|social-?(?:icons?|links|buttons|media)", re.I
+
+@dataclass(frozen=True, slots=True)
+class MarkupRule:
+    """A widget found by a fragment of a class token, id or test id (``pattern``). Such names
+    are fuzzy, so a match is removed only while its text is at most ``max_chars`` long, and,
+    with ``bio_only``, only when it says something (``MIN_BIO_WORDS``) and holds no date: a
+    byline box in the header is not an author bio."""
+
+    pattern: re.Pattern[str]
+    max_chars: int
+    bio_only: bool = False
+
+
+# Name fragments start a word of the name: "sharedaddy" and "heateor_sss_sharing" are share
+# bars, Wix's "itemShared…" menu items are not. "social-media" ends the name: a
+# "social-media-embed" is an embedded post the article quotes.
+SHARE_WIDGET = MarkupRule(
+    re.compile(
+        r"(?<![a-z])shar(?:e|ing)|heateor|addtoany|a2a_kit|social-?(?:icons?|links|buttons|share)|"
+        r"social-?media(?:-?(?:icons?|links|buttons|bar|share))?$",
+        re.I,
+    ),
+    max_chars=2000,
 )
-RELATED_MARKUP = re.compile(
-    r"related[-_]?(?:posts?|articles?|stories|content)|jp-relatedposts|yarpp|crp_related|rp4wp",
-    re.I,
+RELATED_WIDGET = MarkupRule(
+    re.compile(
+        r"related[-_]?(?:posts?|articles?|stories|content|links?|reads?)|jp-relatedposts|yarpp|"
+        r"crp_related|rp4wp|also[-_]?read|read[-_]?also|must[-_]?read|dont[-_]?miss|"
+        r"recommended[-_]?(?:posts?|articles?|stories|reads?|content)|more[-_]?stories",
+        re.I,
+    ),
+    max_chars=2000,
 )
-NEWSLETTER_MARKUP = re.compile(r"newsletter|mc4wp|mailchimp|optin|subscribe|subscription", re.I)
-WIDGET_MARKUPS: tuple[re.Pattern[str], ...] = (SHARE_MARKUP, RELATED_MARKUP, NEWSLETTER_MARKUP)
-MAX_WIDGET_CHARS = 2000
+NEWSLETTER_WIDGET = MarkupRule(
+    re.compile(r"newsletter|mc4wp|mailchimp|(?<![a-z])opt-?in|subscribe|subscription", re.I),
+    max_chars=2000,
+)
+# "ad", "ads", "ad-slot", "top_ad", "adsbygoogle", "advert": "ad" only as a whole word of the
+# name, so that "header", "shadow" and "add-to-list" never match.
+AD_WIDGET = MarkupRule(
+    re.compile(r"^ads?$|^ads?[-_]|[-_]ads?$|[-_]ads?[-_]|adsbygoogle|advert|gpt-ad|dfp-", re.I),
+    max_chars=300,
+)
+COOKIE_WIDGET = MarkupRule(
+    re.compile(r"cookie|consent|gdpr|onetrust|cookiebot|cc-(?:window|banner)", re.I),
+    max_chars=1500,
+)
+# A caption box beside a picture: a sentence at most ...
+CAPTION_WIDGET = MarkupRule(re.compile(r"caption", re.I), max_chars=300)
+# ... and a credit: a name or two, never a sentence.
+CREDIT_WIDGET = MarkupRule(
+    re.compile(r"(?:photo|image|img|media|picture|pic)[-_]?credits?|^credits?$", re.I),
+    max_chars=80,
+)
+# Author cards after the article. The byline box at the top is spared: it holds the date, and
+# the metadata reader still needs it.
+AUTHOR_WIDGET = MarkupRule(
+    re.compile(
+        r"author[-_]?(?:box|bio|card|info|profile|details|block|about|wrap|section|widget)|"
+        r"about[-_]?(?:the[-_]?)?author|saboxplugin|molongui|abh_box|pp-author",
+        re.I,
+    ),
+    max_chars=1500,
+    bio_only=True,
+)
+MARKUP_RULES: tuple[MarkupRule, ...] = (
+    SHARE_WIDGET,
+    RELATED_WIDGET,
+    NEWSLETTER_WIDGET,
+    AD_WIDGET,
+    COOKIE_WIDGET,
+    CAPTION_WIDGET,
+    CREDIT_WIDGET,
+    AUTHOR_WIDGET,
+)
+ANY_WIDGET = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in MARKUP_RULES), re.I)
+# Attributes that name a widget. Sites with hashed class names still name it in a test id.
+WIDGET_NAME_ATTRIBUTES: tuple[str, ...] = ("data-testid", "data-component", "data-module")
+# A heading's id is an anchor made of its words by table-of-contents plugins
+# ("h-4-share-your-screen-time", "adopting-rust"), not the name of a widget.
+HEADINGS: tuple[str, ...] = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A bio says something about the author; "By Hana Lee" in a box is a byline.
+MIN_BIO_WORDS = 8
 
 # Never removed, whatever matches: the page skeleton and anything holding the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
@@ -49,31 +132,106 @@ PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 # --- Boilerplate recognised by its words ------------------------------------------------------
 
 
+class TextMatcher(Protocol):
+    """What decides that an element's whole text is boilerplate: a compiled pattern, or a
+    Vocabulary."""
+
+    def fullmatch(self, string: str, /) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Text made of a closed set of words: calls to action and share bars are, prose is not.
+
+    The text must contain every ``required`` pattern and no ``vetoes`` word (declarative
+    sentences have verbs like "is", "said"; a call to action is imperative), and, once the
+    ``words`` are taken out, at most ``max_free_words`` other words (a site name, "K-drama").
+    """
+
+    words: re.Pattern[str]
+    required: tuple[re.Pattern[str], ...]
+    max_free_words: int = 0
+    vetoes: re.Pattern[str] | None = None
+
+    def fullmatch(self, string: str, /) -> bool:
+        if not all(pattern.search(string) for pattern in self.required):
+            return False
+        if self.vetoes is not None and self.vetoes.search(string):
+            return False
+        return len(FREE_WORD.findall(self.words.sub(" ", string))) <= self.max_free_words
+
+
+# A word for Vocabulary's count: "K-drama" and "don't" are one word each.
+FREE_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
 @dataclass(frozen=True, slots=True)
 class TextRule:
     """Boilerplate found by its text: ``trigger`` spots a text node, ``whole`` must match the
     entire text of the element removed, which is at most ``max_chars`` long and, when
-    ``needs_tags`` is set, contains (or is) one of those tags."""
+    ``needs_tags`` is set, contains (or is) one of those tags; ``accepts``, when set, has the
+    last word on the element. ``followed_by`` accepts the next sibling element that goes with
+    the match (the list under an "Also Read" label)."""
 
     trigger: re.Pattern[str]
-    whole: re.Pattern[str]
+    whole: TextMatcher
     max_chars: int
     needs_tags: tuple[str, ...] = ()
+    accepts: Callable[[Tag], bool] | None = None
+    followed_by: Callable[[Tag], bool] | None = None
 
 
-# "WhatsApp Group Join Now", "Join our Telegram channel", "Follow us on Google News": the text
-# consists only of this vocabulary, so a sentence that merely mentions WhatsApp never matches.
+# Statements, not calls to action: a text with one of these words is prose.
+PROSE_WORDS = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|can|could|will|would|should|said|says|told|"
+    r"he|she|they|his|her|their|its|who|which|when|after|because)\b",
+    re.I,
+)
+SOCIAL_PLATFORMS = (
+    r"whats\s?app|telegram|google\s+news|youtube|instagram|facebook|twitter|tiktok|threads|"
+    r"discord|pinterest|snapchat|linkedin"
+)
+CTA_VERB = re.compile(r"\b(?:join|follow|subscribe)\b", re.I)
+# Where a CTA sends you; "Click here to join" names no platform but is a button label.
+CTA_CHANNEL = re.compile(
+    rf"\b(?:{SOCIAL_PLATFORMS})\b|\b(?:join|follow|subscribe)\s+now\b|"
+    r"\b(?:click|tap)\s+here\b",
+    re.I,
+)
+# Whom a CTA addresses: the reader. "Follow the cast on Instagram" as a heading addresses nobody.
+CTA_ADDRESS = re.compile(r"\b(?:us|our|now|here)\b", re.I)
+CTA_WORDS = re.compile(
+    rf"\b(?:{SOCIAL_PLATFORMS}|join|follow|subscribe|like|us|on|our|now|here|click|tap|to|"
+    r"the|for|and|of|with|at|in|get|stay|updated|connected|latest|instant|daily|quick|fast|"
+    r"all|more|first|free|exclusive|official|news|updates?|alerts?|stories|videos?|reviews?|"
+    r"trailers?|group|channel|community|page|handle|account|x|button|link|today)\b",
+    re.I,
+)
+# "WhatsApp Group Join Now", "Join our Telegram channel", "Follow us on Google News",
+# "Subscribe to our YouTube channel", "Click here to join": a closed vocabulary plus at most a
+# site name or a topic, so a sentence that merely mentions WhatsApp never matches.
 SOCIAL_CTA = TextRule(
-    trigger=re.compile(r"whats\s?app|telegram|google\s+news", re.I),
-    whole=re.compile(
-        # A CTA verb is required: a bare "WhatsApp" link inside a sentence is not a CTA.
-        r"(?=.*\b(?:join|follow)\b)"
-        r"(?:[\W_]*\b(?:join|follow|us|on|our|now|here|click|tap|to|the|for|and|of|latest|"
-        r"instant|daily|quick|all|news|updates?|alerts?|whats\s?app|telegram|google\s+news|"
-        r"group|channel|community|official)\b)+[\W_]*",
-        re.I | re.S,
+    trigger=re.compile(rf"\b(?:{SOCIAL_PLATFORMS}|join|follow|subscribe)\b", re.I),
+    whole=Vocabulary(
+        words=CTA_WORDS,
+        required=(CTA_VERB, CTA_CHANNEL, CTA_ADDRESS),
+        max_free_words=2,
+        vetoes=PROSE_WORDS,
     ),
-    max_chars=160,
+    max_chars=200,
+)
+# ... and as a link or button, which needs no "us" to be one: "Follow HallyuHub on Google
+# News", "Join Telegram".
+SOCIAL_CTA_BUTTON = TextRule(
+    trigger=SOCIAL_CTA.trigger,
+    whole=Vocabulary(
+        words=CTA_WORDS,
+        required=(CTA_VERB, CTA_CHANNEL),
+        max_free_words=2,
+        vetoes=PROSE_WORDS,
+    ),
+    max_chars=200,
+    needs_tags=("a", "button"),
 )
 # "4 thoughts on “All Of Us Are Dead Season 2: …”", "One Response to “…”".
 COMMENTS_HEADING = TextRule(
@@ -85,48 +243,217 @@ COMMENTS_HEADING = TextRule(
     ),
     max_chars=400,
 )
+# "Comments", "3 Comments", "Comments (3)", "Join the discussion" as a heading. Only a heading:
+# "3 Comments" is also the link beside the date in a byline.
+COMMENTS_TITLE = TextRule(
+    trigger=re.compile(r"\bcomments?\b|\bdiscussion\b|\bconversation\b", re.I),
+    whole=re.compile(
+        r"\s*(?:(?:\d+\s+)?(?:reader\s+)?comments?(?:\s*\(\d+\))?|"
+        r"join the (?:discussion|conversation))\s*:?\s*",
+        re.I,
+    ),
+    max_chars=40,
+    needs_tags=HEADINGS,
+)
 # The reply form's headings and notes, for themes that do not use WordPress' own markup.
 COMMENT_FORM = TextRule(
     trigger=re.compile(
-        r"leave a (?:reply|comment)|post a comment|cancel reply|"
-        r"email address will not be published|save my name, email",
+        r"leave a (?:reply|comment)|post a comment|cancel reply|add a comment|write a comment|"
+        r"email address will not be published|save my name, email|be the first to comment|"
+        r"comments are closed|log in to (?:comment|reply)",
         re.I,
     ),
     whole=re.compile(
-        r"(?:\s*(?:leave a (?:reply|comment)|post a comment|cancel reply|"
-        r"your email address will not be published|required fields are marked|"
+        r"(?:\s*(?:leave a (?:reply|comment)|post a comment|cancel reply|add a comment|"
+        r"write a comment|be the first to comment|comments are closed|"
+        r"log in to (?:comment|reply)|your email address will not be published|"
+        r"required fields are marked|"
         r"save my name, email, and website in this browser for the next time i comment)"
-        r"[\s.*]*)+",
+        r"[\s.*!]*)+",
         re.I,
     ),
     max_chars=300,
 )
-# "Also Read: <a>Other headline</a>" paragraphs dropped into the article body.
+# The labels sites put before a link to another of their articles.
+RELATED_LABEL = (
+    r"also read|read also|read more|must read|also see|see also|also watch|must watch|"
+    r"related(?: posts?| articles?| stories| news| reads?| coverage)?|don['’]?t miss|"
+    r"recommended(?: for you| reads?| stories| articles)?|you (?:may|might) also like|"
+    r"more (?:stories|news|to read)"
+)
+# A label needs its colon, or a text node of its own: "Read more about the finale" is prose.
+RELATED_START = re.compile(rf"^\s*(?:{RELATED_LABEL})\s*(?:[:\-–—|»>]|$)", re.I)
+# Links must be most of the text after the label: a teaser, not a paragraph with a link in it.
+MIN_TEASER_LINK_SHARE = 0.6
+
+
+def _is_teaser(tag: Tag) -> bool:
+    first = " ".join(next(tag.stripped_strings, "").split())
+    label = RELATED_START.match(first)
+    if label is None:  # the label must open the element, not be a link somewhere inside it
+        return False
+    after_label = " ".join(tag.get_text(" ").split())[label.end() :].strip()
+    # A label alone is a link itself: "Read more" under a teaser.
+    return not after_label or _link_share(tag, len(after_label)) >= MIN_TEASER_LINK_SHARE
+
+
+# "Also Read: <a>Other headline</a>", "<span>READ MORE</span><a>Other headline</a>": teasers
+# for other articles dropped into the article body.
 RELATED_LINK = TextRule(
+    trigger=RELATED_START,
+    whole=re.compile(rf"\s*(?:{RELATED_LABEL})\b.*", re.I | re.S),
+    max_chars=250,
+    needs_tags=("a",),
+    accepts=_is_teaser,
+)
+# ... and the lists of links under a label of their own ("Also Read" heading, then a list).
+MIN_LINK_LIST_SHARE = 0.8
+MAX_LINK_LIST_CHARS = 1000
+
+
+def _is_link_list(tag: Tag) -> bool:
+    text = _text_within(tag, MAX_LINK_LIST_CHARS)
+    return bool(text) and _link_share(tag, len(text or "")) >= MIN_LINK_LIST_SHARE
+
+
+RELATED_HEADING = TextRule(
+    trigger=RELATED_START,
+    # Not a bare "Read more" or "Related": those end teasers and start real sections.
+    whole=re.compile(
+        r"\s*(?:also read|read also|must read|also see|see also|don['’]?t miss|"
+        r"related (?:posts?|articles?|stories|news|reads?|coverage)|"
+        r"recommended (?:for you|reads?|stories|articles)|you (?:may|might) also like|"
+        r"more (?:stories|news|to read))\s*[:\-–—|»>]?\s*",
+        re.I,
+    ),
+    max_chars=60,
+    followed_by=_is_link_list,
+)
+NEWSLETTER_WORD = re.compile(r"\bnewsletters?\b", re.I)
+# "Subscribe to our newsletter", "Sign up for the free K-drama newsletter here".
+NEWSLETTER_CTA = TextRule(
+    trigger=NEWSLETTER_WORD,
+    whole=Vocabulary(
+        words=re.compile(
+            r"\b(?:newsletters?|subscribe|sign\s?up|join|get|never|miss|our|the|to|for|free|"
+            r"daily|weekly|here|now|today|a|an|e-?mail|inbox|updates?|news|latest|in|your|"
+            r"straight|delivered|and|more|of|stories|me|up|click|tap)\b",
+            re.I,
+        ),
+        required=(re.compile(r"\b(?:subscribe|sign\s?up|join|get)\b", re.I), NEWSLETTER_WORD),
+        max_free_words=2,
+        vetoes=PROSE_WORDS,
+    ),
+    max_chars=200,
+)
+# A sign-up box: a form or an input (never article content) with sign-up words about it.
+SIGN_UP_WORDS = r"newsletters?|inbox|subscribe|sign\s?(?:me\s)?up|mailing list"
+NEWSLETTER_BOX = TextRule(
+    trigger=re.compile(rf"\b(?:{SIGN_UP_WORDS})\b", re.I),
+    # The box opens with its pitch: a container that opens with prose is not the box.
+    whole=re.compile(rf".{{0,80}}?\b(?:{SIGN_UP_WORDS})\b.*", re.I | re.S),
+    max_chars=500,
+    needs_tags=("form", "input"),
+)
+# "Advertisement", "ADVERTISEMENT", "Sponsored", "Story continues below advertisement",
+# "Scroll to continue with content": labels over ad slots, the slot itself often empty.
+AD_LABEL = TextRule(
     trigger=re.compile(
-        r"^\s*(?:also read|read also|read more|must read|related(?: posts?| articles?| stories)?|"
-        r"see also|don['’]?t miss|recommended)\s*(?:[:\-–—|»>]|$)",
+        r"advert|sponsored|promoted|continues? below|continue reading below|"
+        r"scroll (?:down )?to continue|^\W*ads?\W*$",
         re.I,
     ),
     whole=re.compile(
-        r"\s*(?:also read|read also|read more|must read|related(?: posts?| articles?| stories)?|"
-        r"see also|don['’]?t miss|recommended)\s*(?:[:\-–—|»>]|$).*",
+        r"(?:\W*(?:advertisement|advertisment|advertising|advert|ads?|"
+        r"sponsored(?: content| post| links?| stories)?|promoted(?: content| stories)?|"
+        r"(?:the )?(?:story|article|content|text) continues below(?: (?:this|the))?"
+        r"(?: (?:advertisement|advert|ad))?|continue reading below|"
+        r"scroll (?:down )?to continue(?: (?:with|reading)(?: (?:the )?(?:content|article))?)?"
+        r"))+\W*",
+        re.I,
+    ),
+    max_chars=80,
+)
+# Picture credits: "Photo: tvN", "Image credit: Netflix", "(Image: Netflix)", "Credit: Getty
+# Images", "Photo by Jane Doe/Getty Images", "Photo © JTBC", and a caption ending in "(Image: …)".
+# Whole lines only, with no sentence inside: "the caption reads: “…”" in prose stays. A bare
+# "© 2024 Site" is the footer's, which trafilatura leaves out anyway.
+CREDIT_SOURCE = r"(?:[^.!?()\n]|\.(?=\S)){1,80}"
+PICTURE_WORD = r"(?:photo|image|picture|pic|img|poster|screenshot|screengrab)s?"
+IMAGE_CREDIT = TextRule(
+    trigger=re.compile(rf"\b(?:{PICTURE_WORD}|credits?|courtesy)\b|©", re.I),
+    whole=re.compile(
+        rf"\s*(?:\(?\s*(?:(?:featured |cover |header |top )?{PICTURE_WORD}(?: credits?| source)?"
+        rf"|credit|courtesy(?: of)?)\s*[:\-–—|]\s*{CREDIT_SOURCE}\)?"
+        rf"|{PICTURE_WORD} (?:by|via|from|courtesy of) {CREDIT_SOURCE}"
+        rf"|{PICTURE_WORD} ©\s*{CREDIT_SOURCE}"
+        rf"|[^()\n]{{0,160}}\(\s*(?:{PICTURE_WORD}|credits?|courtesy|source)(?: credits?)?"
+        rf"\s*[:\-–—]\s*{CREDIT_SOURCE}\))\s*",
+        re.I,
+    ),
+    max_chars=200,
+)
+MAX_BIO_CHARS = 800
+
+
+def _is_short_bio(tag: Tag) -> bool:
+    text = _text_within(tag, MAX_BIO_CHARS)
+    return tag.name in ("p", "div") and bool(text) and tag.find(HEADINGS) is None
+
+
+# "About the author" and the bio under it, whether the card wraps both or not.
+AUTHOR_BIO = TextRule(
+    trigger=re.compile(r"^\W*about the (?:author|writer)\b", re.I),
+    whole=re.compile(r"\W*about the (?:author|writer)\b.*", re.I | re.S),
+    max_chars=MAX_BIO_CHARS,
+    followed_by=_is_short_bio,
+)
+# "We use cookies …" banners: a consent sentence first, then a button or a policy link.
+COOKIE_NOTICE = TextRule(
+    trigger=re.compile(r"\bcookies?\b", re.I),
+    whole=re.compile(
+        r"\W*(?:we(?: and our partners)? use cookies|(?:this|our) (?:web)?site uses cookies|"
+        r"by (?:using|continuing to (?:use|browse)) (?:this|our) (?:web)?site|"
+        r"we value your privacy|cookie (?:notice|policy|settings|preferences|consent))\b.*",
         re.I | re.S,
     ),
-    max_chars=250,
-    needs_tags=("a",),
+    max_chars=500,
+    needs_tags=("button", "a", "input"),
 )
-# "Subscribe to our newsletter" boxes: a heading near the start, and a form or button to act.
-NEWSLETTER_BOX = TextRule(
-    trigger=re.compile(r"newsletter", re.I),
-    whole=re.compile(
-        r"\W*(?:subscribe|sign up|join|get|never miss)\b.{0,80}\bnewsletter\b.*", re.I | re.S
+# "Share this:", "Share on Facebook X WhatsApp Email": share vocabulary only, with links.
+SHARE_BAR = TextRule(
+    trigger=re.compile(r"\b(?:share|tweet|spread the love)\b", re.I),
+    whole=Vocabulary(
+        words=re.compile(
+            rf"\b(?:{SOCIAL_PLATFORMS}|share|sharing|shares|tweet|this|article|story|post|page|"
+            r"on|via|with|the|your|friends|spread|love|x|pin|it|reddit|e-?mail|mail|print|"
+            r"copy|copied|link|url|messenger|tumblr|flipboard|sms|more|options)\b",
+            re.I,
+        ),
+        required=(re.compile(r"\b(?:share|tweet|spread the love)\b", re.I),),
     ),
-    max_chars=400,
-    needs_tags=("form", "input", "button", "a"),
+    max_chars=200,
+    needs_tags=("a", "button"),
 )
-TEXT_RULES: tuple[TextRule, ...] = (SOCIAL_CTA, COMMENT_FORM, RELATED_LINK, NEWSLETTER_BOX)
+TEXT_RULES: tuple[TextRule, ...] = (
+    SOCIAL_CTA,
+    SOCIAL_CTA_BUTTON,
+    COMMENT_FORM,
+    RELATED_LINK,
+    RELATED_HEADING,
+    NEWSLETTER_BOX,  # before the CTA rule takes its heading, the box's trigger
+    NEWSLETTER_CTA,
+    AD_LABEL,
+    IMAGE_CREDIT,
+    AUTHOR_BIO,
+    COOKIE_NOTICE,
+    SHARE_BAR,
+)
 
+# Elements that sit inside a line of text rather than make one.
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "small", "span", "strong", "u"}
+)
 # Elements inside which text is never page content.
 NON_CONTENT_PARENTS = frozenset({"script", "style", "noscript", "template", "title"})
 
@@ -142,17 +469,31 @@ def remove_boilerplate(soup: BeautifulSoup) -> None:
     """Remove boilerplate elements from ``soup`` in place."""
     _remove_comment_sections(soup)
     _decompose_all(soup.select(", ".join(CAPTION_SELECTORS)))
-    _decompose_all(_small_widgets(soup))
+    _decompose_all(soup.find_all(AD_TAGS))
+    # Words before markup: a box found by its words goes whole, while a widget class on one of
+    # its parts (a sign-up form's "subscriptions") would leave the rest of the box behind.
+    strings = _text_nodes(soup)
     for rule in TEXT_RULES:
-        _decompose_all(_matches(soup, rule))
+        _decompose_all(_with_followers(_matches(strings, rule), rule))
+    _decompose_all(_small_widgets(soup))
 
 
 def _remove_comment_sections(soup: BeautifulSoup) -> None:
     _decompose_all(soup.select(", ".join(COMMENT_SELECTORS)))
     _decompose_all(form for form in soup.find_all("form") if form.find("textarea"))
-    for heading in _matches(soup, COMMENTS_HEADING):
-        # Without WordPress markup the thread is whatever list follows its "N thoughts" heading.
-        _decompose_all([*_comment_lists_after(heading), heading])
+    strings = _text_nodes(soup)
+    for rule in (COMMENTS_HEADING, COMMENTS_TITLE):
+        for heading in _matches(strings, rule):
+            # Without a comment service's markup the thread is the section the heading opens,
+            # or else whatever lists follow it.
+            _decompose_all([*_comment_lists_after(heading), _comment_section(heading)])
+
+
+def _comment_section(heading: Tag) -> Tag:
+    parent = heading.parent
+    if isinstance(parent, Tag) and parent.find(True) is heading and not _is_protected(parent):
+        return parent
+    return heading
 
 
 def _comment_lists_after(heading: Tag) -> list[Tag]:
@@ -172,17 +513,53 @@ def _decompose_all(tags: Iterator[Tag] | list[Tag]) -> None:
 
 def _small_widgets(soup: BeautifulSoup) -> Iterator[Tag]:
     for tag in soup.find_all(True):
-        is_widget = any(markup_matches(tag, markup) for markup in WIDGET_MARKUPS)
-        if is_widget and _text_within(tag, MAX_WIDGET_CHARS) is not None:
+        names = _widget_names(tag)
+        if not _named(names, ANY_WIDGET):  # most elements: one search instead of one per rule
+            continue
+        rule = next((rule for rule in MARKUP_RULES if _named(names, rule.pattern)), None)
+        if rule is not None and _is_widget(tag, rule):
             yield tag
 
 
-def _matches(soup: BeautifulSoup, rule: TextRule) -> list[Tag]:
-    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
+def _widget_names(tag: Tag) -> list[str]:
+    if not tag.attrs:
+        return []
+    names = [*tag.get_attribute_list("class"), *(tag.get(a) for a in WIDGET_NAME_ATTRIBUTES)]
+    if tag.name not in HEADINGS:
+        names.append(tag.get("id"))
+    return [name for name in names if isinstance(name, str)]
+
+
+def _named(names: list[str], pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(name) for name in names)
+
+
+def _is_widget(tag: Tag, rule: MarkupRule) -> bool:
+    text = _text_within(tag, rule.max_chars)
+    if text is None:
+        return False
+    if rule.bio_only:
+        return tag.find("time") is None and len(text.split()) >= MIN_BIO_WORDS
+    return True
+
+
+def _text_nodes(soup: BeautifulSoup) -> list[NavigableString]:
+    """The page's text nodes, read once for all the rules (bs4's own search is slow)."""
     root = soup.body or soup
+    return [
+        string
+        for string in root.find_all(string=True)
+        # HTML comments, CDATA and doctypes are not text; blanks between tags trigger nothing.
+        if not isinstance(string, PreformattedString) and not string.isspace()
+    ]
+
+
+def _matches(strings: list[NavigableString], rule: TextRule) -> list[Tag]:
+    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
     found: list[Tag] = []
-    for string in root.find_all(string=rule.trigger):
-        if isinstance(string, PreformattedString):  # HTML comments, CDATA, doctypes
+    for string in strings:
+        # An earlier rule may have removed the string with its element.
+        if string.decomposed or not rule.trigger.search(string):
             continue
         tag = _largest_match(string, rule)
         # Identity, not ==: bs4 compares tags by markup, and two CTA boxes may be identical.
@@ -191,19 +568,63 @@ def _matches(soup: BeautifulSoup, rule: TextRule) -> list[Tag]:
     return found
 
 
+def _with_followers(tags: list[Tag], rule: TextRule) -> list[Tag]:
+    if rule.followed_by is None:
+        return tags
+    followers = [tag.find_next_sibling(True) for tag in tags]
+    accepted = [f for f in followers if isinstance(f, Tag) and rule.followed_by(f)]
+    return [*tags, *accepted]
+
+
 def _largest_match(string: NavigableString, rule: TextRule) -> Tag | None:
     # Climb from the text node while the ancestors stay small; the highest one whose whole text
     # is the boilerplate wins, so a box goes as a whole but its container never does.
-    best = None
+    matches: list[Tag] = []
     tag = string.parent
     while tag is not None and tag.name not in NON_CONTENT_PARENTS:
         text = _text_within(tag, rule.max_chars)
-        if text is None or _is_protected(tag):
+        if text is None:
             break
-        if rule.whole.fullmatch(text) and _has_needed_tags(tag, rule.needs_tags):
-            best = tag
+        if _is_match(tag, text, rule) and not _in_running_text(tag):
+            matches.append(tag)
         tag = tag.parent
-    return best
+    # Whatever holds a protected element is protected too, so the first unprotected match from
+    # the top is the largest one (and the costly check runs only on matches).
+    return next((match for match in reversed(matches) if not _is_protected(match)), None)
+
+
+def _is_match(tag: Tag, text: str, rule: TextRule) -> bool:
+    if not rule.whole.fullmatch(text) or not _has_needed_tags(tag, rule.needs_tags):
+        return False
+    return rule.accepts is None or rule.accepts(tag)
+
+
+def _in_running_text(tag: Tag) -> bool:
+    """Whether ``tag`` is a few words of a sentence, as in "You can also <a>subscribe to this
+    newsletter</a> here": taking them out would leave the sentence with a hole."""
+    if tag.name not in INLINE_TAGS:
+        return False
+    return _continues_text(tag.previous_sibling, backwards=True) or _continues_text(
+        tag.next_sibling, backwards=False
+    )
+
+
+def _continues_text(node: PageElement | None, *, backwards: bool) -> bool:
+    # Whitespace and HTML comments between them do not part two runs of words; a <br> does.
+    while isinstance(node, NavigableString) and (
+        isinstance(node, PreformattedString) or not node.strip()
+    ):
+        node = node.previous_sibling if backwards else node.next_sibling
+    if isinstance(node, NavigableString):
+        return True
+    return isinstance(node, Tag) and node.name in INLINE_TAGS and bool(node.get_text(strip=True))
+
+
+def _link_share(tag: Tag, text_chars: int) -> float:
+    """How much of ``text_chars`` characters of the tag's text is the text of its links."""
+    links = [tag] if tag.name == "a" else tag.find_all("a")
+    link_chars = sum(len(" ".join(link.get_text(" ").split())) for link in links)
+    return link_chars / text_chars if text_chars else 0.0
 
 
 def _text_within(tag: Tag, limit: int) -> str | None:

@@ -17,6 +17,7 @@ from pipeline.dates import comment_days
 from pipeline.errors import NotAnArticle, PageTooLarge, UnreadablePage
 from pipeline.jsonld import ARTICLE_TYPE, LISTING_TYPE, first_of_type, node_types, read_nodes
 from pipeline.metadata import Fallback, PageMetadata, read_metadata
+from pipeline.rules import apply_rules  # per-source rules and template
 from pipeline.types import Extracted, ExtractOptions
 
 DEFAULT_OPTIONS = ExtractOptions()  # frozen, so one shared default is safe
@@ -60,9 +61,11 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     # Read before cleaning: the comments that cleaning removes are what these dates come from.
     days = comment_days(soup)
     remove_boilerplate(soup)
+    overrides = apply_rules(soup, options)  # per-source rules and template: pipeline/rules.py
     _check_page_type(soup)
     document = _run_trafilatura(str(soup), url, options)
     metadata = read_metadata(soup, url, _fallback(document, days))
+    metadata = overrides.apply(metadata)  # the source's metadata selectors win
     text = _without_headline(document_text(document), metadata.title)
     _check_text(text, options)
     return _extracted(url, text, metadata)

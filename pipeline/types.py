@@ -19,6 +19,15 @@ class ExtractOptions:
     min_paragraph_chars: int = 120
     # Refuse to parse HTML larger than this many characters.
     max_html_chars: int = 5_000_000
+    # Per-source rules from the sources file (CSS selectors; see pipeline/rules.py) ...
+    content_selector: str | None = None  # the article body: extraction sees only this element
+    drop_selectors: tuple[str, ...] = ()  # removed before extraction
+    title_selector: str | None = None  # these three override the metadata when they match
+    date_selector: str | None = None
+    author_selector: str | None = None
+    # ... and the source's learned template: fingerprints of its boilerplate text blocks
+    # (pipeline/template.py), removed wherever they occur.
+    template: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,22 @@ class Source(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
+    # How many distinct articles of this source have had their text blocks counted (source_blocks).
+    template_pages: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+
+
+class SourceBlock(Base):
+    """A text block (by fingerprint) of a source's pages: on how many distinct articles it was
+    seen. The frequent ones are the site's template: sidebars, footers, stock lines."""
+
+    __tablename__ = "source_blocks"
+    # Loading a template reads one source's blocks seen on at least so many pages.
+    __table_args__ = (Index("ix_source_blocks_source_id_pages", "source_id", "pages"),)
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pages: Mapped[int]
+    last_seen: Mapped[datetime]
 
 
 class Article(Base):
@@ -101,6 +117,7 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String)
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String, index=True)
+    image: Mapped[str | None] = mapped_column(Text)  # the lead image's URL
     # Set when the text copies an earlier article; points at an original, never at another copy.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
     revision: Mapped[int]

@@ -58,6 +58,23 @@ def list_articles(
     return [_article_row(article) for article in session.scalars(_fresh(query))]
 
 
+def article_ids(
+    session: Session, *, show: str | None = None, source: str | None = None
+) -> list[int]:
+    """Ids of every stored article (copies included), optionally of one show or one source."""
+    query = select(Article.id)
+    if show is not None:
+        query = query.where(_filed_under(show))
+    if source is not None:
+        query = query.where(Article.source.has(Source.name == source))
+    return list(session.scalars(query.order_by(Article.id)))
+
+
+def article_text_hash(session: Session, article_id: int) -> str | None:
+    """The fingerprint of a stored article's current text."""
+    return session.scalar(select(Article.text_hash).where(Article.id == article_id))
+
+
 def _fresh(query: _Query) -> _Query:
     # The crawler's writes add rows without touching loaded collections; reload them all.
     return query.execution_options(populate_existing=True)
@@ -92,6 +109,7 @@ def _article_row(article: Article) -> ArticleRow:
         duplicate_of=article.duplicate_of_id,
         revision=article.revision,
         first_seen=article.first_seen,
+        image=article.image,
     )
 
 

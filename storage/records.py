@@ -37,6 +37,7 @@ class ArticleRecord:
     shows: tuple[ShowRef, ...] = ()
     run_id: int | None = None
     fetched_url: str | None = None  # the URL the HTML came from; the canonical URL when not given
+    image: str | None = None  # the lead image's URL
 
 
 class Outcome(enum.StrEnum):
@@ -97,6 +98,7 @@ class ArticleRow:
     duplicate_of: int | None
     revision: int
     first_seen: datetime | None = None
+    image: str | None = None  # the lead image's URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,3 +134,31 @@ class FailureRow:
     reason: str
     detail: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """The latest fetched version of a stored article, as needed to extract it again."""
+
+    article_id: int
+    source: str
+    url: str
+    raw_html: bytes
+    encoding: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reextracted:
+    """A stored article's fields as a new run of the pipeline over its stored HTML gives them."""
+
+    title: str | None
+    author: str | None
+    published: datetime | None
+    modified: datetime | None
+    tags: tuple[str, ...]
+    language: str | None
+    text: str
+    text_hash: str
+    image: str | None = None
+    shows: tuple[ShowRef, ...] = ()

@@ -1,16 +1,18 @@
-"""The crawler's writes: idempotent article saves, show links, crawl runs and failures."""
+"""The crawler's writes: article saves, show links, source templates, crawl runs, failures."""
 
 # Nothing here commits: the caller wraps each page in ``with session.begin():`` so that a crawl
 # killed mid-page leaves no half-written rows. Functions flush when they need generated ids.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, undefer
 
 from storage.models import (
     Article,
@@ -23,8 +25,17 @@ from storage.models import (
     Show,
     ShowAlias,
     Source,
+    SourceBlock,
 )
-from storage.records import ArticleRecord, Outcome, SaveResult, ShowRef, SourceCounts
+from storage.records import (
+    ArticleRecord,
+    Outcome,
+    Reextracted,
+    SaveResult,
+    ShowRef,
+    SourceCounts,
+    StoredPage,
+)
 
 FINAL_STATUSES = ("ok", "failed", "aborted")
 
@@ -36,6 +47,14 @@ _WRITE_LOCK_KEY = int.from_bytes(b"marquee", "big")
 
 # Stay well below SQLite's limit on bound parameters per statement.
 _URL_BATCH = 500
+
+# A text block is part of a source's template (its sidebars, footer, stock lines) when it was
+# seen on at least TEMPLATE_MIN_PAGES of the source's distinct articles and on at least
+# TEMPLATE_SHARE of them. Two articles may share a paragraph by chance (a quote, a cast list);
+# three sharing it is the site. The share keeps a large source's template to what most of its
+# pages carry, and lets blocks a redesign removed fall out of it as new articles come in.
+TEMPLATE_MIN_PAGES = 3
+TEMPLATE_SHARE = 0.3
 
 
 def ensure_source(session: Session, name: str) -> int:
@@ -85,6 +104,70 @@ def raw_html(session: Session, article_id: int) -> bytes:
     if html is None:
         raise LookupError(f"no stored article with id {article_id}")
     return html
+
+
+def add_template_blocks(
+    session: Session,
+    source: str,
+    fingerprints: Iterable[str],
+    *,
+    seen_at: datetime | None = None,
+) -> None:
+    """Count one more distinct article of ``source`` and each of its text blocks' fingerprints.
+
+    Call it once per new article, in the transaction that stores the article, so that a page
+    is counted exactly when it is stored. Upserts: safe whatever rows exist, and when crawl
+    processes write at the same time.
+    """
+    source_id = ensure_source(session, source)  # takes the write lock
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(template_pages=Source.template_pages + 1)
+    )
+    rows = [
+        {"source_id": source_id, "fingerprint": fp, "pages": 1, "last_seen": seen_at or _now()}
+        for fp in sorted(set(fingerprints))
+    ]
+    if rows:
+        session.execute(_count_blocks(session.get_bind().dialect.name), rows)
+
+
+def load_template(
+    session: Session,
+    source: str,
+    *,
+    min_pages: int = TEMPLATE_MIN_PAGES,
+    share: float = TEMPLATE_SHARE,
+) -> frozenset[str]:
+    """The fingerprints of the blocks seen on at least max(min_pages, share × its articles) of
+    the source's distinct articles: its learned template (empty for an unknown source)."""
+    source_row = session.execute(
+        select(Source.id, Source.template_pages).where(Source.name == source)
+    ).first()
+    if source_row is None:
+        return frozenset()
+    source_id, pages = source_row
+    threshold = max(min_pages, math.ceil(share * pages))
+    blocks = select(SourceBlock.fingerprint).where(
+        SourceBlock.source_id == source_id, SourceBlock.pages >= threshold
+    )
+    return frozenset(session.scalars(blocks))
+
+
+def _count_blocks(dialect: str) -> sqlite.Insert | postgresql.Insert:
+    """INSERT a block seen for the first time, or add one page to its count (an upsert)."""
+    insert: sqlite.Insert | postgresql.Insert
+    if dialect == "sqlite":
+        insert = sqlite.insert(SourceBlock)
+    elif dialect == "postgresql":
+        insert = postgresql.insert(SourceBlock)
+    else:
+        raise NotImplementedError(f"template counts need SQLite or PostgreSQL, not {dialect}")
+    return insert.on_conflict_do_update(
+        index_elements=[SourceBlock.source_id, SourceBlock.fingerprint],
+        set_={"pages": SourceBlock.pages + 1, "last_seen": insert.excluded.last_seen},
+    )
 
 
 def _take_write_lock(session: Session) -> None:
@@ -195,6 +278,7 @@ def _copy_content(article: Article, record: ArticleRecord) -> None:
     article.language = record.language
     article.text = record.text
     article.text_hash = record.text_hash
+    article.image = record.image
     article.last_changed = record.fetched_at
 
 
@@ -244,6 +328,88 @@ def _link_show(session: Session, article_id: int, show_id: int, season: int | No
     if linked is None:
         session.add(ArticleShow(article_id=article_id, show_id=show_id, season=season))
         session.flush()
+
+
+def latest_page(session: Session, article_id: int) -> StoredPage:
+    """The raw HTML of an article's latest revision, with what is needed to extract it again."""
+    row = session.execute(
+        select(Revision, Source.name)
+        .join(Article, Article.id == Revision.article_id)
+        .join(Source, Source.id == Article.source_id)
+        .options(undefer(Revision.raw_html))
+        .where(Revision.article_id == article_id)
+        .order_by(Revision.number.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise LookupError(f"no stored article with id {article_id}")
+    revision, source = row
+    return StoredPage(
+        article_id, source, revision.url, revision.raw_html, revision.encoding, revision.fetched_at
+    )
+
+
+def refresh_article(session: Session, article_id: int, fields: Reextracted) -> bool:
+    """Replace an article's extracted fields (and its latest revision's) with ``fields``.
+
+    Returns whether anything changed. The article keeps its URLs, revision number and history;
+    its show links are replaced; duplicate links among articles whose text changed are set
+    again by ``relink_duplicates``, which the caller runs once at the end.
+    """
+    article = session.get_one(Article, article_id)
+    before = _extracted_fields(article)
+    article.title, article.author = fields.title, fields.author
+    article.published, article.modified = fields.published, fields.modified
+    article.tags, article.language, article.image = list(fields.tags), fields.language, fields.image
+    article.text, article.text_hash = fields.text, fields.text_hash
+    latest = session.scalars(
+        select(Revision).where(Revision.article_id == article_id).order_by(Revision.number.desc())
+    ).first()
+    if latest is not None:
+        latest.text, latest.text_hash, latest.title = fields.text, fields.text_hash, fields.title
+        latest.modified = fields.modified
+    shows_before = _show_links(session, article_id)
+    session.execute(delete(ArticleShow).where(ArticleShow.article_id == article_id))
+    _link_shows(session, article_id, fields.shows)
+    session.flush()
+    return before != _extracted_fields(article) or shows_before != _show_links(session, article_id)
+
+
+def relink_duplicates(session: Session, text_hashes: Iterable[str]) -> None:
+    """Set duplicate_of again among the articles with each of these texts: the earliest
+    published (else the first stored) is the original, every other one copies it."""
+    for text_hash in set(text_hashes):
+        members = list(
+            session.scalars(
+                select(Article)
+                .where(Article.text_hash == text_hash)
+                .order_by(Article.published.asc().nulls_last(), Article.id)
+            )
+        )
+        for index, article in enumerate(members):
+            article.duplicate_of_id = None if index == 0 else members[0].id
+        # Copies of an article whose text moved on are not copies of it any more.
+        ids = [member.id for member in members]
+        session.execute(
+            update(Article)
+            .where(Article.duplicate_of_id.in_(ids), Article.text_hash != text_hash)
+            .values(duplicate_of_id=None)
+        )
+    session.flush()
+
+
+def _extracted_fields(article: Article) -> tuple[object, ...]:
+    return (
+        article.title, article.author, article.published, article.modified, tuple(article.tags),
+        article.language, article.image, article.text_hash,
+    )  # fmt: skip
+
+
+def _show_links(session: Session, article_id: int) -> set[tuple[int, int | None]]:
+    rows = session.execute(
+        select(ArticleShow.show_id, ArticleShow.season).where(ArticleShow.article_id == article_id)
+    )
+    return {(show_id, season) for show_id, season in rows}
 
 
 def record_failure(

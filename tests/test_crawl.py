@@ -17,6 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from crawler.cli import cli
+from pipeline.template import block_fingerprint
+from storage.db import make_engine, make_sessionmaker
+from storage.repository import load_template
 
 pytestmark = pytest.mark.crawl
 
@@ -188,6 +191,35 @@ def test_shows_command_lists_shows_with_aliases_and_counts(store: Store) -> None
     assert set(shows) == {"All Of Us Are Dead", "Squid Game", "Stranger Things"}
 
 
+def test_the_crawl_taught_kdramabuzz_its_template(store: Store) -> None:
+    with sqlite3.connect(store.db_path) as conn:
+        pages = dict(conn.execute("SELECT name, template_pages FROM sources").fetchall())
+        counted = conn.execute(
+            "SELECT b.fingerprint, b.pages FROM source_blocks b JOIN sources s "
+            "ON s.id = b.source_id WHERE s.name = 'kdramabuzz'"
+        ).fetchall()
+    # Four distinct articles: the AMP and tracking-URL copies are not counted again. (The
+    # syndicator has 1 or 2: its copy counts only when it is stored before the original.)
+    assert pages["kdramabuzz"] == 4
+    engine = make_engine(store.db_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            template = load_template(session, "kdramabuzz")
+            assert load_template(session, "syndicator") == frozenset()  # too few pages
+    finally:
+        engine.dispose()
+    for line in (
+        "Sweet Home Season 3 Ending Explained: Who Survives?",  # the "Trending now" list
+        "News, rumours and release dates for the K-dramas everyone is talking about.",
+        "© 2024 KDrama Buzz. All rights reserved. | Proudly powered by WordPress",
+    ):
+        assert block_fingerprint(line) in template, line
+    article = by_title(kdramabuzz(store), "Squid Game")
+    paragraph = article["text"].split("\n\n")[0]
+    assert dict(counted)[block_fingerprint(paragraph)] == 1
+    assert block_fingerprint(paragraph) not in template
+
+
 def test_a_second_crawl_adds_nothing(store: Store) -> None:
     tables = ("articles", "article_urls", "revisions", "shows", "show_aliases", "article_shows")
     before = {t: store.count(t) for t in tables}
@@ -286,3 +318,33 @@ def test_articles_as_csv_and_table(store: Store, monkeypatch: pytest.MonkeyPatch
     table = CliRunner().invoke(cli, ["articles", "--show", "squid game"])
     assert table.exit_code == 0, table.output
     assert "Squid Game S3" in table.output
+
+
+def test_reprocess_rebuilds_articles_from_their_stored_html(store: Store) -> None:
+    before = {a["id"]: a for a in store.articles("--include-duplicates")}
+    squid = by_title(list(before.values()), "Squid Game")
+    # What an older, worse extractor might have stored: boilerplate in the text, no show.
+    with sqlite3.connect(store.db_path) as conn:
+        conn.execute(
+            "UPDATE articles SET text = text || ?, text_hash = 'stale' WHERE id = ?",
+            ("\n\nWhatsApp Group Join Now", squid["id"]),
+        )
+        conn.execute("DELETE FROM article_shows WHERE article_id = ?", (squid["id"],))
+
+    only_syndicator = store.run(
+        "reprocess", "--sources", str(store.sources), "--source", "syndicator"
+    )
+    assert only_syndicator.exit_code == 0, only_syndicator.output
+    assert "reprocessed 2 articles" in only_syndicator.output
+
+    result = store.run("reprocess", "--sources", str(store.sources))
+    assert result.exit_code == 0, result.output
+    assert f"reprocessed {len(before)} articles" in result.output
+    after = {a["id"]: a for a in store.articles("--include-duplicates")}
+    assert "WhatsApp" not in after[squid["id"]]["text"]
+    assert after[squid["id"]]["shows"] == [{"name": "Squid Game", "season": 3}]
+    assert after[squid["id"]]["revision"] == squid["revision"]  # history is not rewritten
+    # The syndicated copy is still a copy of the same original.
+    assert {i: a["duplicate_of"] for i, a in after.items()} == {
+        i: a["duplicate_of"] for i, a in before.items()
+    }

@@ -13,6 +13,7 @@ from crawler.sources import (
     load_sources,
     select_sources,
 )
+from pipeline.types import ExtractOptions
 
 VALID = """
 [[sources]]
@@ -91,6 +92,31 @@ def test_load_accepts_a_string_path(tmp_path: Path) -> None:
         ('feeds = ["https://a.example/f"]\nmax_pages = "10"', 'source "bad", key "max_pages": '),
         ('feeds = ["https://a.example/f"]\nenabled = "yes"', 'source "bad", key "enabled": '),
         ("start_urls = []", 'source "bad": "start_urls", "feeds" and "sitemaps" are all empty'),
+        (
+            'feeds = ["https://a.example/f"]\ncontent_selector = "div["',
+            'source "bad", key "content_selector": invalid CSS selector \'div[\': '
+            "Malformed attribute selector at position 3",
+        ),
+        (
+            'feeds = ["https://a.example/f"]\ndrop_selectors = [".ads", "p..x"]',
+            'source "bad", key "drop_selectors": invalid CSS selector \'p..x\'',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\ntitle_selector = ""',
+            'source "bad", key "title_selector": invalid CSS selector \'\'',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\ndate_selector = "time[datetime"',
+            'source "bad", key "date_selector": invalid CSS selector',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\nauthor_selector = [".byline"]',
+            'source "bad", key "author_selector": ',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\ndrop_selectors = ".ads"',
+            'source "bad", key "drop_selectors": ',
+        ),
     ],
 )
 def test_each_problem_names_file_source_and_key(tmp_path: Path, entry: str, expected: str) -> None:
@@ -222,3 +248,31 @@ def test_default_path_then_the_packaged_file(
     assert path.name == "default_sources.toml"
     assert path.parent.name == "crawler"
     assert load_sources(path)
+
+
+RULES = MINIMAL.format(name="ruled") + (
+    'content_selector = "div.entry-content"\n'
+    'drop_selectors = [".ad-slot", "aside .newsletter"]\n'
+    'title_selector = "h1.entry-title"\n'
+    'date_selector = "time.published"\n'
+    'author_selector = ".byline .author"\n'
+)
+
+
+def test_extraction_rules_load_and_become_extract_options(tmp_path: Path) -> None:
+    (source,) = load_sources(write(tmp_path, RULES))
+    assert source.drop_selectors == (".ad-slot", "aside .newsletter")
+    options = source.extract_options(frozenset({"0123456789abcdef"}))
+    assert options == ExtractOptions(
+        content_selector="div.entry-content",
+        drop_selectors=(".ad-slot", "aside .newsletter"),
+        title_selector="h1.entry-title",
+        date_selector="time.published",
+        author_selector=".byline .author",
+        template=frozenset({"0123456789abcdef"}),
+    )
+
+
+def test_without_rules_the_options_are_the_defaults() -> None:
+    source = Source(name="plain", feeds=("https://a.example/feed",))
+    assert source.extract_options() == ExtractOptions()

@@ -148,3 +148,173 @@ def test_identical_cta_boxes_are_all_removed() -> None:
     assert "WhatsApp Group" not in text
     assert "Join Now" not in text
     assert text.count(LONG_SENTENCE) == 2
+
+
+# --- generalisation: each kind of boilerplate in markup of every sort, inside the content ------
+
+PROSE = (
+    "Seo Ha-neul thanked the crew of Moonlit Harbor in a long speech, and the audience stood up "
+    "when she dedicated the award to every actor still waiting for a first chance."
+)
+
+
+def cleaned_content(snippet: str) -> str:
+    """The visible text of an article body holding prose, the snippet, and prose again."""
+    html = (
+        '<html><body><article><h1>Headline</h1><div class="entry-content">'
+        f"<p>{PROSE}</p>{snippet}<p>{PROSE}</p></div></article></body></html>"
+    )
+    return visible_text(preclean(html))
+
+
+@pytest.mark.parametrize(
+    ("snippet", "boilerplate"),
+    [
+        # calls to action, in paragraphs, links, buttons, spans, tables
+        ('<p><a href="#">Subscribe to our YouTube channel</a></p>', "YouTube"),
+        ("<p><strong>Follow us on Instagram @kdramabuzz</strong></p>", "Instagram"),
+        ("<div><span>Join KDramaBuzz on WhatsApp</span><button>Join</button></div>", "WhatsApp"),
+        ('<p><a href="#">Click here to join</a></p>', "Click here"),
+        ('<p><a href="#">Follow Starwire on Google News</a></p>', "Google News"),
+        ('<div class="wp-block-buttons"><a href="#">Join Telegram</a></div>', "Telegram"),
+        (
+            '<table><tr><td>Telegram Channel</td><td><a href="#">Join Now</a></td></tr>'
+            '<tr><td>Instagram</td><td><a href="#">Follow Now</a></td></tr></table>',
+            "Join Now",
+        ),
+        ("<p>Join our WhatsApp channel for the latest K-drama updates</p>", "WhatsApp"),
+        # teasers for other articles
+        ('<p><strong>Read More:</strong> <a href="/x">Squid Game Season 3 Cast</a></p>', "Squid"),
+        (
+            '<div class="sc-1x2y3"><span>ALSO READ</span><a href="/x">Squid Game Cast</a></div>',
+            "Squid",
+        ),
+        ('<p>Don’t Miss – <a href="/x">Squid Game Season 3 Cast Revealed</a></p>', "Squid"),
+        ('<p><em>Related:</em> <a href="/x">Squid Game Season 3 Cast Revealed</a></p>', "Squid"),
+        ('<h4>Must Read</h4><ul><li><a href="/x">Squid Game Cast</a></li></ul>', "Squid"),
+        ('<div class="also-read"><a href="/x">Squid Game Season 3 Cast</a></div>', "Squid"),
+        # ad labels
+        ("<p>ADVERTISEMENT</p>", "ADVERTISEMENT"),
+        ('<div class="sc-9z"><span>Advertisement</span><div id="div-gpt-ad-1"></div></div>', "Adv"),
+        ("<div>Story continues below advertisement</div>", "continues"),
+        ("<div>Scroll to continue with content</div>", "Scroll"),
+        ("<p>Sponsored</p>", "Sponsored"),
+        ('<div class="ad-slot"><p>Ad</p></div>', " Ad "),
+        # picture credits and captions
+        ("<p>Photo: tvN</p>", "tvN"),
+        ("<p><em>Image credit: Netflix</em></p>", "Netflix"),
+        ('<div><img src="x.jpg"><span>(Image: Netflix)</span></div>', "Netflix"),
+        ("<p>Credit: Getty Images</p>", "Getty"),
+        ("<p>Seo Ha-neul at the awards (Photo: Instagram/@seo.haneul)</p>", "Instagram"),
+        ("<p>Photo by Kim Min-ho/JBS Drama</p>", "Kim Min-ho"),
+        ('<table class="tr-caption-container"><tr><td>Seo Ha-neul</td></tr></table>', "Ha-neul S"),
+        # author bios
+        (
+            '<div data-testid="author-bio"><img src="a.jpg"><a href="/authors/hana">Hana Lee</a>'
+            "<p>Hana Lee writes about Korean television and film for the site.</p></div>",
+            "Hana Lee",
+        ),
+        (
+            "<h3>About the author</h3><p>Hana Lee writes about Korean television for the site.</p>",
+            "Hana Lee",
+        ),
+        # newsletters
+        ('<p><a href="/newsletter">Sign up for our free newsletter</a></p>', "newsletter"),
+        (
+            "<div><h4>Never miss a premiere</h4><p>The week's news in your inbox.</p>"
+            '<form><input type="email"><button>Subscribe</button></form></div>',
+            "premiere",
+        ),
+        # cookie notices
+        (
+            '<div><p>We use cookies to improve your experience. <a href="/p">Privacy</a></p>'
+            "<button>Accept all</button><button>Reject all</button></div>",
+            "cookies",
+        ),
+        ('<div class="cookie-banner"><p>Cookies help us.</p><button>OK</button></div>', "Cookies"),
+        # share bars
+        (
+            '<div class="sc-4k"><span>Share</span><a href="#">Facebook</a><a href="#">X</a>'
+            '<a href="#">WhatsApp</a><button>Copy link</button></div>',
+            "Facebook",
+        ),
+        # comments without a comment service's markup
+        (
+            '<section class="talk"><h3>Comments (2)</h3><div><p>Great!</p></div>'
+            "<div><p>She deserved it.</p></div></section>",
+            "deserved",
+        ),
+        ('<div class="x"><h3>Join the discussion</h3><div><p>First!</p></div></div>', "First!"),
+    ],
+)
+def test_boilerplate_inside_the_content_is_removed(snippet: str, boilerplate: str) -> None:
+    text = cleaned_content(snippet)
+    assert boilerplate not in f" {text} "
+    assert text.count(PROSE) == 2
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        # mentions of the platforms, verbs and labels that calls to action use
+        '<p>The teaser went out on <a href="#">WhatsApp</a> first, and fans who joined the '
+        "Telegram group got it a day early.</p>",
+        "<h2>Follow the Cast on Instagram</h2>",
+        "<p>“Join the WhatsApp group here,” one message read, followed by a link.</p>",
+        "<p>The WhatsApp group has since been deleted.</p>",
+        '<p>Channel Dawn asked fans to follow <a href="#">its official Instagram account</a>.</p>',
+        '<p>Read more about the finale in <a href="/x">our review of the last episode</a>.</p>',
+        "<p>Also read by millions, the webtoon was adapted twice before this drama.</p>",
+        '<p>Related: the director also said <a href="/x">the finale</a> was filmed twice, in '
+        "two different harbours, because the first storm scene looked too calm.</p>",
+        # newsletters as a subject
+        "<h2>Why a Newsletter?</h2>",
+        '<p>Fans can sign up for the newsletter on <a href="#">her agency’s website</a>.</p>',
+        "<p>“Get the newsletter, not the gossip,” she joked.</p>",
+        # pictures, credits, ads and cookies as a subject
+        "<p>She captioned the photo: “Can we survive again?”</p>",
+        "<p>The photos, credited to the stills photographer, show the whole cast.</p>",
+        "<p>An advertisement for the finale ran during the baseball final.</p>",
+        "<p>The drama is sponsored by a noodle brand, which explains the kitchen scenes.</p>",
+        "<p>“We use cookies to bribe the crew,” the director joked.</p>",
+        # lists and headings
+        '<ul class="cast-credits"><li>Park Eun-bin as Woo Young-woo</li>'
+        "<li>Kang Tae-oh as Lee Jun-ho</li></ul>",
+        "<h2>Comments From the Cast</h2>",
+        "<h3>Share of the Audience</h3>",
+        # words of a sentence that happen to be a link, and markup names that are not widgets
+        '<p>You can also <a href="#">subscribe to this newsletter</a> here, every Friday.</p>',
+        '<h2 id="h-what-share-of-viewers-came-back">What Share of Viewers Came Back?</h2>',
+        '<div class="social-media-embed"><blockquote>Moonlit Harbor made me cry on a train '
+        "again. Thank you, Seo Ha-neul.</blockquote></div>",
+    ],
+)
+def test_prose_about_the_same_things_is_kept(prose: str) -> None:
+    expected = visible_text(prose)
+    text = cleaned_content(prose)
+    assert expected in text
+    assert text.count(PROSE) == 2
+
+
+def test_a_byline_box_with_its_date_is_not_an_author_bio() -> None:
+    byline = (
+        '<div class="author-box"><img src="a.jpg"><span>By Hana Lee, entertainment reporter at '
+        'the site</span> <time datetime="2024-05-01">May 1, 2024</time></div>'
+    )
+    text = visible_text(preclean(f"<div>{byline}<p>{PROSE}</p></div>"))
+    assert "By Hana Lee" in text
+    assert "May 1, 2024" in text
+
+
+def test_a_comment_count_in_the_byline_leaves_the_byline_alone() -> None:
+    meta = '<div class="meta"><a href="#comments">3 Comments</a> <time>May 1, 2024</time></div>'
+    text = visible_text(preclean(f"<div>{meta}<p>{PROSE}</p></div>"))
+    assert "May 1, 2024" in text
+
+
+def test_a_cta_line_between_line_breaks_goes_alone() -> None:
+    html = f"<div>{PROSE}<br><b>Follow us on Instagram @kdramabuzz</b><br>{LONG_SENTENCE}</div>"
+    text = visible_text(preclean(html))
+    assert "Instagram" not in text
+    assert PROSE in text
+    assert LONG_SENTENCE in text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from storage.db import alembic_config, current_revision, is_up_to_date, make_engine, upgrade
 from storage.models import Base
@@ -48,3 +49,28 @@ def test_upgrade_takes_a_url_and_is_repeatable(tmp_path: Path) -> None:
         assert is_up_to_date(engine)
     finally:
         engine.dispose()
+
+
+def test_0002_keeps_existing_rows_both_ways(empty_engine: Engine) -> None:
+    upgrade(empty_engine, "0001")
+    with empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (id, name) VALUES (1, 'blog')"))
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, canonical_url, tags, text, text_hash, "
+                "revision, first_seen, last_changed) VALUES (1, 1, 'https://blog.example/a', "
+                "'[]', 'Body.', 'hash', 1, :now, :now)"
+            ),
+            {"now": datetime(2024, 5, 1, tzinfo=UTC)},
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT template_pages FROM sources")).all() == [(0,)]
+        assert connection.execute(text("SELECT image FROM articles")).all() == [(None,)]
+    with empty_engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0001")
+    assert "source_blocks" not in inspect(empty_engine).get_table_names()
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT id, canonical_url FROM articles")).all() == [
+            (1, "https://blog.example/a")
+        ]
