@@ -6,42 +6,85 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
+from lxml.html import HtmlElement, tostring
 
-from pipeline.markup import ARTICLE_BODY_MARKUP, markup_matches
+from pipeline.dom import (
+    BODY_TEXT,
+    NON_CONTENT_TAGS,
+    ClassIndex,
+    elements,
+    has_descendant,
+    is_attached,
+    markup,
+    parse,
+    remove_all,
+    text_holder,
+    text_within,
+)
+from pipeline.markup import ARTICLE_BODY_MARKUP
 
 # --- Boilerplate recognised by its markup -----------------------------------------------------
 
+
+@dataclass(frozen=True, slots=True)
+class MarkupRule:
+    """Boilerplate found by its class or id: ``pattern`` is searched in each lowercased class
+    attribute and id; a match is removed when its text is at most ``max_chars`` long (None: any
+    size) and it holds no part of the article itself."""
+
+    pattern: re.Pattern[str]
+    max_chars: int | None
+
+
+def _tokens(*names: str) -> re.Pattern[str]:
+    """A pattern matching any of the names as a whole class token or id."""
+    return re.compile(r"(?:^|\s)(?:" + "|".join(names) + r")(?:\s|$)")
+
+
 # Comment threads and reply forms as WordPress and Disqus mark them up. Removed whatever their
 # size: a long comment thread is still a comment thread.
-COMMENT_SELECTORS: tuple[str, ...] = (
-    "#comments",
-    ".comments-area",
-    "ol.commentlist",
-    ".comment-list",
-    "#respond",
-    ".comment-respond",
-    "form#commentform",
-    "form.comment-form",
-    "#disqus_thread",
+COMMENT_SECTION = MarkupRule(
+    _tokens(
+        "comments", "comments-area", "commentlist", "comment-list", "respond",
+        "comment-respond", "commentform", "comment-form", "disqus_thread",
+    ),
+    max_chars=None,
+)  # fmt: skip
+# Captions describe a picture; they are not part of the article's prose (<figcaption> too).
+CAPTION = MarkupRule(_tokens("wp-caption-text", "wp-element-caption"), max_chars=None)
+# Widgets, by class or id fragments. These are fuzzy, so a match must be small.
+MAX_WIDGET_CHARS = 2000
+SHARE_WIDGET = MarkupRule(
+    re.compile(r"shar(?:e|ing)|heateor|addtoany|a2a_kit|social-?(?:icons?|links|buttons|media)"),
+    MAX_WIDGET_CHARS,
+)
+RELATED_WIDGET = MarkupRule(
+    re.compile(
+        r"related[-_]?(?:posts?|articles?|stories|content)|jp-relatedposts|yarpp|crp_related|rp4wp"
+    ),
+    MAX_WIDGET_CHARS,
+)
+NEWSLETTER_WIDGET = MarkupRule(
+    re.compile(r"newsletter|mc4wp|mailchimp|optin|subscribe|subscription"), MAX_WIDGET_CHARS
+)
+# Anything marked as a comment: never removed for that alone (too broad), but its dates are
+# comment dates, which must never pass for the article's.
+COMMENT_AREA = MarkupRule(re.compile(r"comment"), max_chars=None)
+MARKUP_RULES: tuple[MarkupRule, ...] = (
+    COMMENT_AREA,
+    COMMENT_SECTION,
+    CAPTION,
+    SHARE_WIDGET,
+    RELATED_WIDGET,
+    NEWSLETTER_WIDGET,
+)
+# A literal from every markup rule's pattern: one cheap search tells which of a page's classes
+# and ids need the rules' own patterns (most need none).
+MARKUP_KEYWORDS = re.compile(
+    "comment|respond|caption|disqus|shar|heateor|addtoany|a2a_kit|social|related|yarpp|crp_|"
+    "rp4wp|newsletter|mc4wp|mailchimp|optin|subscri"
 )
 COMMENT_MARKUP = re.compile(r"comment", re.I)
-# Captions describe a picture; they are not part of the article's prose.
-CAPTION_SELECTORS: tuple[str, ...] = ("figcaption", ".wp-caption-text", ".wp-element-caption")
-
-# Class or id fragments of widgets (matched against each class token and the id). These are
-# fuzzy, so a match is only removed when the element is small (MAX_WIDGET_CHARS).
-SHARE_MARKUP = re.compile(
-    r"share|sharing|heateor|addtoany|a2a_kit|social-?(?:icons?|links|buttons|media)", re.I
-)
-RELATED_MARKUP = re.compile(
-    r"related[-_]?(?:posts?|articles?|stories|content)|jp-relatedposts|yarpp|crp_related|rp4wp",
-    re.I,
-)
-NEWSLETTER_MARKUP = re.compile(r"newsletter|mc4wp|mailchimp|optin|subscribe|subscription", re.I)
-WIDGET_MARKUPS: tuple[re.Pattern[str], ...] = (SHARE_MARKUP, RELATED_MARKUP, NEWSLETTER_MARKUP)
-MAX_WIDGET_CHARS = 2000
 
 # Never removed, whatever matches: the page skeleton and anything holding the article itself.
 PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
@@ -58,6 +101,9 @@ class TextRule:
     trigger: re.Pattern[str]
     whole: re.Pattern[str]
     max_chars: int
+    # Lowercase literals, one of which is in every text the trigger matches: a cheap first
+    # test that spares the full pattern most of a page's text nodes.
+    keywords: tuple[str, ...]
     needs_tags: tuple[str, ...] = ()
 
 
@@ -74,6 +120,7 @@ SOCIAL_CTA = TextRule(
         re.I | re.S,
     ),
     max_chars=160,
+    keywords=("whats", "telegram", "google"),
 )
 # "4 thoughts on “All Of Us Are Dead Season 2: …”", "One Response to “…”".
 COMMENTS_HEADING = TextRule(
@@ -84,6 +131,7 @@ COMMENTS_HEADING = TextRule(
         re.I | re.S,
     ),
     max_chars=400,
+    keywords=("thought", "comment", "respons", "repl"),
 )
 # The reply form's headings and notes, for themes that do not use WordPress' own markup.
 COMMENT_FORM = TextRule(
@@ -100,6 +148,7 @@ COMMENT_FORM = TextRule(
         re.I,
     ),
     max_chars=300,
+    keywords=("leave a", "post a", "cancel", "published", "save my"),
 )
 # "Also Read: <a>Other headline</a>" paragraphs dropped into the article body.
 RELATED_LINK = TextRule(
@@ -114,6 +163,7 @@ RELATED_LINK = TextRule(
         re.I | re.S,
     ),
     max_chars=250,
+    keywords=("read", "related", "see also", "miss", "recommended"),
     needs_tags=("a",),
 )
 # "Subscribe to our newsletter" boxes: a heading near the start, and a form or button to act.
@@ -123,113 +173,124 @@ NEWSLETTER_BOX = TextRule(
         r"\W*(?:subscribe|sign up|join|get|never miss)\b.{0,80}\bnewsletter\b.*", re.I | re.S
     ),
     max_chars=400,
+    keywords=("newsletter",),
     needs_tags=("form", "input", "button", "a"),
 )
 TEXT_RULES: tuple[TextRule, ...] = (SOCIAL_CTA, COMMENT_FORM, RELATED_LINK, NEWSLETTER_BOX)
-
-# Elements inside which text is never page content.
-NON_CONTENT_PARENTS = frozenset({"script", "style", "noscript", "template", "title"})
+# Every rule's keywords: one search of each lowercased text node decides whether the rules'
+# patterns need a closer look.
+ANY_KEYWORD = re.compile(
+    "|".join(re.escape(k) for rule in (*TEXT_RULES, COMMENTS_HEADING) for k in rule.keywords)
+)
 
 
 def preclean(html: str) -> str:
     """Return ``html`` with boilerplate elements removed (everything else untouched)."""
-    soup = BeautifulSoup(html, "lxml")
-    remove_boilerplate(soup)
-    return str(soup)
+    root = parse(html)
+    remove_boilerplate(root)
+    return str(tostring(root, encoding="unicode"))
 
 
-def remove_boilerplate(soup: BeautifulSoup) -> None:
-    """Remove boilerplate elements from ``soup`` in place."""
-    _remove_comment_sections(soup)
-    _decompose_all(soup.select(", ".join(CAPTION_SELECTORS)))
-    _decompose_all(_small_widgets(soup))
-    for rule in TEXT_RULES:
-        _decompose_all(_matches(soup, rule))
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """What boilerplate removal saw that later steps still want to look at."""
+
+    # Comment threads, removed or merely marked as comments (their dates are not the article's).
+    comment_areas: tuple[HtmlElement, ...]
 
 
-def _remove_comment_sections(soup: BeautifulSoup) -> None:
-    _decompose_all(soup.select(", ".join(COMMENT_SELECTORS)))
-    _decompose_all(form for form in soup.find_all("form") if form.find("textarea"))
-    for heading in _matches(soup, COMMENTS_HEADING):
+def remove_boilerplate(root: HtmlElement, index: ClassIndex | None = None) -> Removed:
+    """Remove boilerplate elements from the parsed page ``root`` in place."""
+    marked = _marked(index or ClassIndex.of(root))
+    comments = [e for e in marked[COMMENT_SECTION] if not _is_protected(e)]
+    comments += [form for form in root.iter("form") if form.find(".//textarea") is not None]
+    remove_all(comments, root)
+    remove_all([*root.iter("figcaption"), *marked[CAPTION]], root)
+    for rule in (SHARE_WIDGET, RELATED_WIDGET, NEWSLETTER_WIDGET):
+        remove_all(_small(marked[rule], rule.max_chars), root)
+    triggered = _triggered(root)
+    for heading in _matches(root, COMMENTS_HEADING, triggered):
         # Without WordPress markup the thread is whatever list follows its "N thoughts" heading.
-        _decompose_all([*_comment_lists_after(heading), heading])
+        thread = [*_comment_lists_after(heading), heading]
+        remove_all(thread, root)
+        comments += thread
+    for rule in TEXT_RULES:
+        remove_all(_matches(root, rule, triggered), root)
+    return Removed(comment_areas=(*comments, *marked[COMMENT_AREA]))
 
 
-def _comment_lists_after(heading: Tag) -> list[Tag]:
-    return [
-        sibling
-        for sibling in heading.find_next_siblings(True)
-        if sibling.name in ("ol", "ul") or markup_matches(sibling, COMMENT_MARKUP)
-    ]
+def _marked(index: ClassIndex) -> dict[MarkupRule, list[HtmlElement]]:
+    """The elements each markup rule's pattern matches."""
+    candidates = ClassIndex(tuple(e for e in index.entries if MARKUP_KEYWORDS.search(e[0])))
+    return {rule: candidates.find(rule.pattern) for rule in MARKUP_RULES}
 
 
-def _decompose_all(tags: Iterator[Tag] | list[Tag]) -> None:
-    for tag in list(tags):
-        # An earlier removal may already have taken this tag with its ancestor.
-        if not tag.decomposed and not _is_protected(tag):
-            tag.decompose()
+def _small(candidates: list[HtmlElement], limit: int | None) -> Iterator[HtmlElement]:
+    for element in candidates:
+        small = limit is None or text_within(element, limit) is not None
+        if small and not _is_protected(element):
+            yield element
 
 
-def _small_widgets(soup: BeautifulSoup) -> Iterator[Tag]:
-    for tag in soup.find_all(True):
-        is_widget = any(markup_matches(tag, markup) for markup in WIDGET_MARKUPS)
-        if is_widget and _text_within(tag, MAX_WIDGET_CHARS) is not None:
-            yield tag
+Triggered = list[tuple[HtmlElement, str]]
 
 
-def _matches(soup: BeautifulSoup, rule: TextRule) -> list[Tag]:
-    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
-    root = soup.body or soup
-    found: list[Tag] = []
-    for string in root.find_all(string=rule.trigger):
-        if isinstance(string, PreformattedString):  # HTML comments, CDATA, doctypes
-            continue
-        tag = _largest_match(string, rule)
-        # Identity, not ==: bs4 compares tags by markup, and two CTA boxes may be identical.
-        if tag is not None and not any(tag is seen for seen in found):
-            found.append(tag)
+def _triggered(root: HtmlElement) -> Triggered:
+    """Elements holding a text that some rule's trigger matches, with that text."""
+    found = []
+    for text in BODY_TEXT(root):
+        if ANY_KEYWORD.search(text.lower()):
+            holder = text_holder(text)
+            if holder is not None and holder.tag not in NON_CONTENT_TAGS:
+                found.append((holder, str(text)))
     return found
 
 
-def _largest_match(string: NavigableString, rule: TextRule) -> Tag | None:
-    # Climb from the text node while the ancestors stay small; the highest one whose whole text
-    # is the boilerplate wins, so a box goes as a whole but its container never does.
+def _comment_lists_after(heading: HtmlElement) -> list[HtmlElement]:
+    return [
+        sibling
+        for sibling in heading.itersiblings(tag=("ol", "ul", "div", "section"))
+        if sibling.tag in ("ol", "ul") or COMMENT_MARKUP.search(markup(sibling))
+    ]
+
+
+def _matches(root: HtmlElement, rule: TextRule, triggered: Triggered) -> list[HtmlElement]:
+    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
+    found: list[HtmlElement] = []
+    starts = [holder for holder, text in triggered if rule.trigger.search(text)]
+    for start in starts:
+        if not is_attached(start, root):
+            continue
+        element = _largest_match(start, rule)
+        if element is not None and not any(element is seen for seen in found):
+            found.append(element)
+    return found
+
+
+def _largest_match(start: HtmlElement, rule: TextRule) -> HtmlElement | None:
+    # Climb from the text's element while the ancestors stay small; the highest one whose whole
+    # text is the boilerplate wins, so a box goes as a whole but its container never does.
     best = None
-    tag = string.parent
-    while tag is not None and tag.name not in NON_CONTENT_PARENTS:
-        text = _text_within(tag, rule.max_chars)
-        if text is None or _is_protected(tag):
+    element: HtmlElement | None = start
+    while element is not None and element.tag not in NON_CONTENT_TAGS:
+        text = text_within(element, rule.max_chars)
+        if text is None or _is_protected(element):
             break
-        if rule.whole.fullmatch(text) and _has_needed_tags(tag, rule.needs_tags):
-            best = tag
-        tag = tag.parent
+        if rule.whole.fullmatch(text) and (
+            not rule.needs_tags or has_descendant(element, rule.needs_tags)
+        ):
+            best = element
+        element = element.getparent()
     return best
 
 
-def _text_within(tag: Tag, limit: int) -> str | None:
-    """The tag's text, whitespace collapsed, or None once it is known to be over ``limit``.
-
-    Stops early: the climb reaches page-sized ancestors, whose full text is costly to build."""
-    parts: list[str] = []
-    length = -1
-    for string in tag.stripped_strings:
-        parts.append(" ".join(string.split()))
-        length += len(parts[-1]) + 1
-        if length > limit:
-            return None
-    return " ".join(parts)
-
-
-def _has_needed_tags(tag: Tag, needs_tags: tuple[str, ...]) -> bool:
-    return not needs_tags or tag.name in needs_tags or tag.find(needs_tags) is not None
-
-
-def _is_protected(tag: Tag) -> bool:
-    if tag.name in PROTECTED_TAGS or tag.find("h1") is not None:
+def _is_protected(element: HtmlElement) -> bool:
+    """The page skeleton, the headline, and anything holding the article body are never removed."""
+    if element.tag in PROTECTED_TAGS:
         return True
-    if markup_matches(tag, ARTICLE_BODY_MARKUP) or tag.get("itemprop") == "articleBody":
-        return True
-    return (
-        tag.find(class_=ARTICLE_BODY_MARKUP) is not None
-        or tag.find(itemprop="articleBody") is not None
+    return any(
+        node.tag == "h1"
+        or node.get("itemprop") == "articleBody"
+        or ARTICLE_BODY_MARKUP.search(markup(node)) is not None
+        for node in elements(element)
     )
