@@ -19,6 +19,8 @@ from pipeline.dom import ClassIndex, parse
 from pipeline.errors import NotAnArticle, PageTooLarge, UnreadablePage
 from pipeline.jsonld import ARTICLE_TYPE, LISTING_TYPE, first_of_type, node_types, read_nodes
 from pipeline.metadata import Fallback, PageMetadata, read_metadata
+from pipeline.rules import apply_selectors, read_overrides
+from pipeline.template import block_fingerprints, remove_template_blocks
 from pipeline.types import Extracted, ExtractOptions
 
 DEFAULT_OPTIONS = ExtractOptions()  # frozen, so one shared default is safe
@@ -64,12 +66,16 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     index = ClassIndex.of(root)
     removed = remove_boilerplate(root, index)
     days = comment_days(removed.comment_areas)
+    overrides = read_overrides(root, options)  # the source's selectors, on the whole page
+    apply_selectors(root, options)
+    blocks = block_fingerprints(root) if options.collect_blocks else frozenset()
+    remove_template_blocks(root, options.template)
     _check_page_type(root)
-    metadata = _metadata(root, url, days, index)
+    metadata = overrides.apply(_metadata(root, url, days, index))
     document = _run_trafilatura(root, url, options)
     text = _without_headline(document_text(document), metadata.title)
     _check_text(text, options)
-    return _extracted(url, text, metadata)
+    return _extracted(url, text, metadata, blocks)
 
 
 def document_text(document: Document) -> str:
@@ -167,7 +173,7 @@ def _fallback(document: Document, days: frozenset[date]) -> Fallback:
     )
 
 
-def _extracted(url: str, text: str, metadata: PageMetadata) -> Extracted:
+def _extracted(url: str, text: str, metadata: PageMetadata, blocks: frozenset[str]) -> Extracted:
     return Extracted(
         url=url,
         title=metadata.title,
@@ -178,4 +184,6 @@ def _extracted(url: str, text: str, metadata: PageMetadata) -> Extracted:
         language=metadata.language,
         text=text,
         declared_urls=metadata.declared_urls,
+        image=metadata.image,
+        blocks=blocks,
     )

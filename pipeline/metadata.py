@@ -109,6 +109,7 @@ class PageMetadata:
     tags: tuple[str, ...]
     language: str | None
     declared_urls: tuple[str, ...]
+    image: str | None = None
 
 
 def read_metadata(
@@ -131,6 +132,7 @@ def read_metadata(
         tags=_tags(nodes, meta, (*_category_links(scope), *fallback.tags)),
         language=_language(root, nodes, meta) or normalise_language(fallback.language),
         declared_urls=_declared_urls(root, meta, url),
+        image=_image(nodes, meta, url),
     )
 
 
@@ -310,6 +312,31 @@ def _declared_urls(root: HtmlElement, meta: MetaIndex, url: str) -> tuple[str, .
     hrefs.extend(meta_values(meta, ("og:url",)))
     absolute = [urljoin(url, href.strip()) for href in hrefs if isinstance(href, str) and href]
     return tuple(dict.fromkeys(u for u in absolute if urlsplit(u).scheme in ("http", "https")))
+
+
+IMAGE_META: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+
+
+def _image(nodes: tuple[JsonNode, ...], meta: MetaIndex, url: str) -> str | None:
+    """The lead image: Open Graph / Twitter card, else the article's JSON-LD image."""
+    article = first_of_type(nodes, ARTICLE_TYPE) or {}
+    candidates = [*meta_values(meta, IMAGE_META), *_image_urls(article.get("image"))]
+    for candidate in candidates:
+        absolute = urljoin(url, candidate.strip())
+        if urlsplit(absolute).scheme in ("http", "https"):
+            return absolute
+    return None
+
+
+def _image_urls(value: object) -> list[str]:
+    # JSON-LD images come as a URL, an ImageObject with a url, or a list of either.
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [url for item in value for url in _image_urls(item)]
+    if isinstance(value, dict):
+        return _image_urls(value.get("url") or value.get("contentUrl"))
+    return []
 
 
 def _fallback_date(fallback: Fallback) -> str | None:

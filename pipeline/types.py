@@ -21,6 +21,18 @@ class ExtractOptions:
     min_paragraph_chars: int = 0
     # Refuse to parse HTML larger than this many characters.
     max_html_chars: int = 5_000_000
+    # Per-source rules from the sources file (CSS selectors; see pipeline/rules.py) ...
+    content_selector: str | None = None  # the article body: extraction sees only this element
+    drop_selectors: tuple[str, ...] = ()  # removed before extraction
+    title_selector: str | None = None  # these three override the metadata when they match
+    date_selector: str | None = None
+    author_selector: str | None = None
+    # ... and the source's learned template: fingerprints of its boilerplate text blocks
+    # (pipeline/template.py), removed wherever they occur.
+    template: frozenset[str] = frozenset()
+    # Fingerprint the page's blocks (Extracted.blocks) for the source's template; the crawler
+    # sets it, a one-off extraction need not pay for it.
+    collect_blocks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,10 @@ class Extracted:
     text: str
     # URLs the page declares for itself: rel=canonical first, then og:url (raw, not yet cleaned).
     declared_urls: tuple[str, ...] = ()
+    image: str | None = None  # the lead image's URL
+    # Fingerprints of the page's text blocks, for its source's learned template (only when
+    # ExtractOptions.collect_blocks is set: they cost a pass over the page).
+    blocks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -301,3 +301,16 @@ def test_page_too_large() -> None:
 def test_unreadable_html(html: str) -> None:
     with pytest.raises(UnreadablePage):
         extract(html, "https://x.example/a")
+
+
+def test_lead_image(reelrundown: Extracted, techradar: Extracted) -> None:
+    assert (
+        reelrundown.image
+        == "https://www.reelrundown.example/wp-content/uploads/2024/01/aouad-s2.jpg"
+    )
+    assert techradar.image is None  # the page names none
+    page = article_page(
+        head='<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"image": {"@type": "ImageObject", "url": "/img/lead.jpg"}}</script>'
+    )
+    assert extract(page, "https://x.example/a").image == "https://x.example/img/lead.jpg"
