@@ -7,6 +7,7 @@ template learned from its earlier articles, which every new article adds its tex
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, NoReturn, Self
 
 from scrapy.crawler import Crawler
@@ -18,7 +19,6 @@ from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
 from crawler.sources import Source
 from pipeline.errors import PipelineError
-from pipeline.rules import page_blocks
 from pipeline.types import ExtractOptions, Processed
 from storage import repository
 from storage.db import make_engine, make_sessionmaker
@@ -115,7 +115,7 @@ class StorePipeline:
                 result = repository.save_article(self.session, record)
                 if result.outcome is Outcome.NEW:
                     # In the article's transaction: each distinct article is counted once.
-                    self._count_blocks(item)
+                    self._count_blocks(processed, item)
         except SQLAlchemyError as exc:
             # The page's transaction rolled back whole; record why and let the crawl go on.
             logger.error("cannot store %s: %s", item.url, exc)
@@ -147,10 +147,12 @@ class StorePipeline:
         """Extract with the source's rules and the template as the store has it now."""
         with self.session.begin():
             template = repository.load_template(self.session, self.source)
-        self.options = self.spider_source.extract_options(template)
+        # Blocks are fingerprinted too: each new article adds them to the source's template.
+        options = self.spider_source.extract_options(template)
+        self.options = replace(options, collect_blocks=True)
 
-    def _count_blocks(self, item: FetchedPage) -> None:
-        blocks = page_blocks(item.html, self.options)
+    def _count_blocks(self, processed: Processed, item: FetchedPage) -> None:
+        blocks = processed.extracted.blocks
         repository.add_template_blocks(self.session, self.source, blocks, seen_at=item.fetched_at)
 
     def _new_article(self) -> None:
@@ -196,5 +198,5 @@ class StorePipeline:
             fetched_at=item.fetched_at,
             shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
             run_id=self.run_id,
-            image=getattr(extracted, "image", None),  # Extracted.image is on its way
+            image=extracted.image,
         )

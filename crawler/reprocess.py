@@ -95,6 +95,6 @@ def _fields(processed: Processed) -> Reextracted:
         language=extracted.language,
         text=extracted.text,
         text_hash=processed.fingerprint.text_hash,
-        image=getattr(extracted, "image", None),
+        image=extracted.image,
         shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
     )

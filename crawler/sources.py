@@ -68,7 +68,7 @@ def _regex(value: str) -> str:
 
 Url = Annotated[StrictStr, AfterValidator(_http_url)]
 Regex = Annotated[StrictStr, AfterValidator(_regex)]
-Selector = Annotated[StrictStr, AfterValidator(check_selector)]  # CSS, as soupsieve reads it
+Selector = Annotated[StrictStr, AfterValidator(check_selector)]  # CSS, as cssselect reads it
 
 
 class Source(BaseModel):

@@ -14,30 +14,34 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PageElement, PreformattedString
+from lxml import etree
+from lxml.html import HtmlElement, tostring
 
-from pipeline.markup import ARTICLE_BODY_MARKUP, markup_matches
+from pipeline.dom import (
+    BODY_TEXT,
+    NON_CONTENT_TAGS,
+    ClassIndex,
+    is_attached,
+    parse,
+    remove_all,
+    text_holder,
+    text_of,
+    text_within,
+)
+from pipeline.markup import ARTICLE_BODY_MARKUP
 
 # --- Boilerplate recognised by its markup -----------------------------------------------------
 
-# Comment threads and reply forms as WordPress, Disqus and the comment services mark them up.
-# Removed whatever their size: a long comment thread is still a comment thread.
-COMMENT_SELECTORS: tuple[str, ...] = (
-    "#comments",
-    ".comments-area",
-    "ol.commentlist",
-    ".comment-list",
-    "#respond",
-    ".comment-respond",
-    "form#commentform",
-    "form.comment-form",
-    "#disqus_thread",
-    ".fb-comments",
+# Comment threads and reply forms as WordPress, Disqus and the comment services name them (a
+# whole class token or id). Removed whatever their size: a long thread is still a thread.
+COMMENT_SECTION = re.compile(
+    r"^(?:comments|comments-area|commentlist|comment-list|respond|comment-respond|commentform|"
+    r"comment-form|disqus_thread|fb-comments)$",
+    re.I,
 )
 COMMENT_MARKUP = re.compile(r"comment", re.I)
-# Captions describe a picture; they are not part of the article's prose.
-CAPTION_SELECTORS: tuple[str, ...] = ("figcaption", ".wp-caption-text", ".wp-element-caption")
+# Captions describe a picture; they are not part of the article's prose (<figcaption> too).
+CAPTION_CLASS = re.compile(r"^(?:wp-caption-text|wp-element-caption)$", re.I)
 # AMP's ad elements, whatever their size (AdSense and Google Publisher Tag slots are found by
 # their names, AD_WIDGET).
 AD_TAGS: tuple[str, ...] = ("amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads")
@@ -117,9 +121,6 @@ MARKUP_RULES: tuple[MarkupRule, ...] = (
     CREDIT_WIDGET,
     AUTHOR_WIDGET,
 )
-ANY_WIDGET = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in MARKUP_RULES), re.I)
-# Attributes that name a widget. Sites with hashed class names still name it in a test id.
-WIDGET_NAME_ATTRIBUTES: tuple[str, ...] = ("data-testid", "data-component", "data-module")
 # A heading's id is an anchor made of its words by table-of-contents plugins
 # ("h-4-share-your-screen-time", "adopting-rust"), not the name of a widget.
 HEADINGS: tuple[str, ...] = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -176,9 +177,12 @@ class TextRule:
     trigger: re.Pattern[str]
     whole: TextMatcher
     max_chars: int
+    # Lowercase literals, one of which is in every text the trigger matches: a cheap first test
+    # that spares most of a page's text nodes the (many, case-insensitive) triggers.
+    keywords: tuple[str, ...]
     needs_tags: tuple[str, ...] = ()
-    accepts: Callable[[Tag], bool] | None = None
-    followed_by: Callable[[Tag], bool] | None = None
+    accepts: Callable[[HtmlElement], bool] | None = None
+    followed_by: Callable[[HtmlElement], bool] | None = None
 
 
 # Statements, not calls to action: a text with one of these words is prose.
@@ -219,6 +223,24 @@ SOCIAL_CTA = TextRule(
         vetoes=PROSE_WORDS,
     ),
     max_chars=200,
+    keywords=(
+        "whats",
+        "telegram",
+        "google",
+        "youtube",
+        "instagram",
+        "facebook",
+        "twitter",
+        "tiktok",
+        "threads",
+        "discord",
+        "pinterest",
+        "snapchat",
+        "linkedin",
+        "join",
+        "follow",
+        "subscri",
+    ),
 )
 # ... and as a link or button, which needs no "us" to be one: "Follow HallyuHub on Google
 # News", "Join Telegram".
@@ -231,6 +253,7 @@ SOCIAL_CTA_BUTTON = TextRule(
         vetoes=PROSE_WORDS,
     ),
     max_chars=200,
+    keywords=SOCIAL_CTA.keywords,
     needs_tags=("a", "button"),
 )
 # "4 thoughts on “All Of Us Are Dead Season 2: …”", "One Response to “…”".
@@ -242,6 +265,7 @@ COMMENTS_HEADING = TextRule(
         re.I | re.S,
     ),
     max_chars=400,
+    keywords=("thought", "comment", "respons", "repl"),
 )
 # "Comments", "3 Comments", "Comments (3)", "Join the discussion" as a heading. Only a heading:
 # "3 Comments" is also the link beside the date in a byline.
@@ -253,6 +277,7 @@ COMMENTS_TITLE = TextRule(
         re.I,
     ),
     max_chars=40,
+    keywords=("comment", "discussion", "conversation"),
     needs_tags=HEADINGS,
 )
 # The reply form's headings and notes, for themes that do not use WordPress' own markup.
@@ -273,6 +298,18 @@ COMMENT_FORM = TextRule(
         re.I,
     ),
     max_chars=300,
+    keywords=(
+        "leave a",
+        "post a comment",
+        "cancel reply",
+        "add a comment",
+        "write a comment",
+        "will not be published",
+        "save my name",
+        "be the first",
+        "comments are closed",
+        "log in to",
+    ),
 )
 # The labels sites put before a link to another of their articles.
 RELATED_LABEL = (
@@ -281,20 +318,23 @@ RELATED_LABEL = (
     r"recommended(?: for you| reads?| stories| articles)?|you (?:may|might) also like|"
     r"more (?:stories|news|to read)"
 )
+RELATED_KEYWORDS: tuple[str, ...] = (
+    "read", "see", "watch", "related", "miss", "recommended", "you may", "you might", "more",
+)  # fmt: skip
 # A label needs its colon, or a text node of its own: "Read more about the finale" is prose.
 RELATED_START = re.compile(rf"^\s*(?:{RELATED_LABEL})\s*(?:[:\-–—|»>]|$)", re.I)
 # Links must be most of the text after the label: a teaser, not a paragraph with a link in it.
 MIN_TEASER_LINK_SHARE = 0.6
 
 
-def _is_teaser(tag: Tag) -> bool:
-    first = " ".join(next(tag.stripped_strings, "").split())
+def _is_teaser(element: HtmlElement) -> bool:
+    first = next((" ".join(t.split()) for t in element.itertext() if t.strip()), "")
     label = RELATED_START.match(first)
     if label is None:  # the label must open the element, not be a link somewhere inside it
         return False
-    after_label = " ".join(tag.get_text(" ").split())[label.end() :].strip()
+    after_label = text_of(element)[label.end() :].strip()
     # A label alone is a link itself: "Read more" under a teaser.
-    return not after_label or _link_share(tag, len(after_label)) >= MIN_TEASER_LINK_SHARE
+    return not after_label or _link_share(element, len(after_label)) >= MIN_TEASER_LINK_SHARE
 
 
 # "Also Read: <a>Other headline</a>", "<span>READ MORE</span><a>Other headline</a>": teasers
@@ -303,6 +343,7 @@ RELATED_LINK = TextRule(
     trigger=RELATED_START,
     whole=re.compile(rf"\s*(?:{RELATED_LABEL})\b.*", re.I | re.S),
     max_chars=250,
+    keywords=RELATED_KEYWORDS,
     needs_tags=("a",),
     accepts=_is_teaser,
 )
@@ -311,9 +352,9 @@ MIN_LINK_LIST_SHARE = 0.8
 MAX_LINK_LIST_CHARS = 1000
 
 
-def _is_link_list(tag: Tag) -> bool:
-    text = _text_within(tag, MAX_LINK_LIST_CHARS)
-    return bool(text) and _link_share(tag, len(text or "")) >= MIN_LINK_LIST_SHARE
+def _is_link_list(element: HtmlElement) -> bool:
+    text = text_within(element, MAX_LINK_LIST_CHARS)
+    return bool(text) and _link_share(element, len(text or "")) >= MIN_LINK_LIST_SHARE
 
 
 RELATED_HEADING = TextRule(
@@ -327,6 +368,7 @@ RELATED_HEADING = TextRule(
         re.I,
     ),
     max_chars=60,
+    keywords=RELATED_KEYWORDS,
     followed_by=_is_link_list,
 )
 NEWSLETTER_WORD = re.compile(r"\bnewsletters?\b", re.I)
@@ -345,6 +387,7 @@ NEWSLETTER_CTA = TextRule(
         vetoes=PROSE_WORDS,
     ),
     max_chars=200,
+    keywords=("newsletter",),
 )
 # A sign-up box: a form or an input (never article content) with sign-up words about it.
 SIGN_UP_WORDS = r"newsletters?|inbox|subscribe|sign\s?(?:me\s)?up|mailing list"
@@ -353,6 +396,7 @@ NEWSLETTER_BOX = TextRule(
     # The box opens with its pitch: a container that opens with prose is not the box.
     whole=re.compile(rf".{{0,80}}?\b(?:{SIGN_UP_WORDS})\b.*", re.I | re.S),
     max_chars=500,
+    keywords=("newsletter", "inbox", "subscri", "sign", "mailing list"),
     needs_tags=("form", "input"),
 )
 # "Advertisement", "ADVERTISEMENT", "Sponsored", "Story continues below advertisement",
@@ -373,6 +417,7 @@ AD_LABEL = TextRule(
         re.I,
     ),
     max_chars=80,
+    keywords=("advert", "sponsored", "promoted", "continue", "scroll", "ad"),
 )
 # Picture credits: "Photo: tvN", "Image credit: Netflix", "(Image: Netflix)", "Credit: Getty
 # Images", "Photo by Jane Doe/Getty Images", "Photo © JTBC", and a caption ending in "(Image: …)".
@@ -392,13 +437,16 @@ IMAGE_CREDIT = TextRule(
         re.I,
     ),
     max_chars=200,
+    keywords=("photo", "image", "pic", "img", "poster", "screen", "credit", "courtesy", "©"),
 )
 MAX_BIO_CHARS = 800
 
 
-def _is_short_bio(tag: Tag) -> bool:
-    text = _text_within(tag, MAX_BIO_CHARS)
-    return tag.name in ("p", "div") and bool(text) and tag.find(HEADINGS) is None
+def _is_short_bio(element: HtmlElement) -> bool:
+    text = text_within(element, MAX_BIO_CHARS)
+    return (
+        element.tag in ("p", "div") and bool(text) and next(element.iter(*HEADINGS), None) is None
+    )
 
 
 # "About the author" and the bio under it, whether the card wraps both or not.
@@ -406,6 +454,7 @@ AUTHOR_BIO = TextRule(
     trigger=re.compile(r"^\W*about the (?:author|writer)\b", re.I),
     whole=re.compile(r"\W*about the (?:author|writer)\b.*", re.I | re.S),
     max_chars=MAX_BIO_CHARS,
+    keywords=("about the",),
     followed_by=_is_short_bio,
 )
 # "We use cookies …" banners: a consent sentence first, then a button or a policy link.
@@ -418,6 +467,7 @@ COOKIE_NOTICE = TextRule(
         re.I | re.S,
     ),
     max_chars=500,
+    keywords=("cookie",),
     needs_tags=("button", "a", "input"),
 )
 # "Share this:", "Share on Facebook X WhatsApp Email": share vocabulary only, with links.
@@ -433,6 +483,7 @@ SHARE_BAR = TextRule(
         required=(re.compile(r"\b(?:share|tweet|spread the love)\b", re.I),),
     ),
     max_chars=200,
+    keywords=("share", "tweet", "spread the love"),
     needs_tags=("a", "button"),
 )
 TEXT_RULES: tuple[TextRule, ...] = (
@@ -450,207 +501,242 @@ TEXT_RULES: tuple[TextRule, ...] = (
     SHARE_BAR,
 )
 
+# Every text rule's keywords: one search of each lowercased text node decides whether the
+# rules' own triggers need a look at it. Very short nodes ("Ad", "Ads") always get one.
+ANY_KEYWORD = re.compile(
+    "|".join(
+        re.escape(keyword)
+        for rule in (*TEXT_RULES, COMMENTS_HEADING, COMMENTS_TITLE)
+        for keyword in rule.keywords
+    )
+)
+SHORT_TEXT = 12
+
 # Elements that sit inside a line of text rather than make one.
 INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "small", "span", "strong", "u"}
 )
-# Elements inside which text is never page content.
-NON_CONTENT_PARENTS = frozenset({"script", "style", "noscript", "template", "title"})
+# Class and id tokens: a prefilter for the markup rules' patterns (every one contains one of
+# these), so most of a page's names cost one cheap search.
+WIDGET_HINTS = re.compile(
+    "shar|heateor|addtoany|a2a|social|related|yarpp|crp_|rp4wp|also|read|must|dont|recommend|"
+    "stories|newsletter|mc4wp|mailchimp|opt|subscri|ad|advert|gpt|dfp|cookie|consent|gdpr|"
+    "onetrust|cookiebot|cc-|caption|credit|author|about|sabox|molongui|abh_|pp-"
+)
+
+TextNodes = list[tuple[HtmlElement, str]]
 
 
 def preclean(html: str) -> str:
     """Return ``html`` with boilerplate elements removed (everything else untouched)."""
-    soup = BeautifulSoup(html, "lxml")
-    remove_boilerplate(soup)
-    return str(soup)
+    root = parse(html)
+    remove_boilerplate(root)
+    return str(tostring(root, encoding="unicode"))
 
 
-def remove_boilerplate(soup: BeautifulSoup) -> None:
-    """Remove boilerplate elements from ``soup`` in place."""
-    _remove_comment_sections(soup)
-    _decompose_all(soup.select(", ".join(CAPTION_SELECTORS)))
-    _decompose_all(soup.find_all(AD_TAGS))
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """What boilerplate removal saw that later steps still want to look at."""
+
+    # Comment threads, removed or merely marked as comments (their dates are not the article's).
+    comment_areas: tuple[HtmlElement, ...]
+
+
+def remove_boilerplate(root: HtmlElement, index: ClassIndex | None = None) -> Removed:
+    """Remove boilerplate elements from the parsed page ``root`` in place."""
+    index = index or ClassIndex.of(root)
+    comments = _remove_comment_sections(root, index)
+    captions = [*root.iter("figcaption"), *index.find(CAPTION_CLASS)]
+    _remove(root, [*captions, *root.iter(*AD_TAGS)])
     # Words before markup: a box found by its words goes whole, while a widget class on one of
     # its parts (a sign-up form's "subscriptions") would leave the rest of the box behind.
-    strings = _text_nodes(soup)
+    nodes = _text_nodes(root)
     for rule in TEXT_RULES:
-        _decompose_all(_with_followers(_matches(strings, rule), rule))
-    _decompose_all(_small_widgets(soup))
+        _remove(root, _with_followers(_matches(root, nodes, rule), rule))
+    _remove(root, _small_widgets(root, index))
+    return Removed(comment_areas=(*comments, *index.find(COMMENT_MARKUP)))
 
 
-def _remove_comment_sections(soup: BeautifulSoup) -> None:
-    _decompose_all(soup.select(", ".join(COMMENT_SELECTORS)))
-    _decompose_all(form for form in soup.find_all("form") if form.find("textarea"))
-    strings = _text_nodes(soup)
+def _remove(root: HtmlElement, elements: list[HtmlElement] | Iterator[HtmlElement]) -> None:
+    remove_all((e for e in list(elements) if not _is_protected(e)), root)
+
+
+def _remove_comment_sections(root: HtmlElement, index: ClassIndex) -> list[HtmlElement]:
+    sections = index.find(COMMENT_SECTION, names=("class", "id"))
+    sections += [form for form in root.iter("form") if form.find(".//textarea") is not None]
+    _remove(root, sections)
+    nodes = _text_nodes(root)
     for rule in (COMMENTS_HEADING, COMMENTS_TITLE):
-        for heading in _matches(strings, rule):
+        for heading in _matches(root, nodes, rule):
             # Without a comment service's markup the thread is the section the heading opens,
             # or else whatever lists follow it.
-            _decompose_all([*_comment_lists_after(heading), _comment_section(heading)])
+            thread = [*_comment_lists_after(heading), _comment_section(heading)]
+            _remove(root, thread)
+            sections += thread
+    return sections
 
 
-def _comment_section(heading: Tag) -> Tag:
-    parent = heading.parent
-    if isinstance(parent, Tag) and parent.find(True) is heading and not _is_protected(parent):
+def _comment_section(heading: HtmlElement) -> HtmlElement:
+    parent = heading.getparent()
+    if parent is not None and _first_child(parent) is heading and not _is_protected(parent):
         return parent
     return heading
 
 
-def _comment_lists_after(heading: Tag) -> list[Tag]:
+def _first_child(element: HtmlElement) -> HtmlElement | None:
+    return next(element.iterchildren(tag=etree.Element), None)
+
+
+def _comment_lists_after(heading: HtmlElement) -> list[HtmlElement]:
     return [
         sibling
-        for sibling in heading.find_next_siblings(True)
-        if sibling.name in ("ol", "ul") or markup_matches(sibling, COMMENT_MARKUP)
+        for sibling in heading.itersiblings(tag=etree.Element)
+        if sibling.tag in ("ol", "ul") or COMMENT_MARKUP.search(sibling.get("class") or "")
     ]
 
 
-def _decompose_all(tags: Iterator[Tag] | list[Tag]) -> None:
-    for tag in list(tags):
-        # An earlier removal may already have taken this tag with its ancestor.
-        if not tag.decomposed and not _is_protected(tag):
-            tag.decompose()
-
-
-def _small_widgets(soup: BeautifulSoup) -> Iterator[Tag]:
-    for tag in soup.find_all(True):
-        names = _widget_names(tag)
-        if not _named(names, ANY_WIDGET):  # most elements: one search instead of one per rule
+def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement]:
+    rules: dict[HtmlElement, MarkupRule] = {}
+    for name, element, attribute in index.entries:
+        if element in rules or not WIDGET_HINTS.search(name):
             continue
-        rule = next((rule for rule in MARKUP_RULES if _named(names, rule.pattern)), None)
-        if rule is not None and _is_widget(tag, rule):
-            yield tag
+        if attribute == "id" and element.tag in HEADINGS:
+            continue  # a heading's id is an anchor made of its words
+        rule = next((rule for rule in MARKUP_RULES if rule.pattern.search(name)), None)
+        if rule is not None:
+            rules[element] = rule
+    for element, rule in rules.items():
+        if is_attached(element, root) and _is_widget(element, rule):
+            yield element
 
 
-def _widget_names(tag: Tag) -> list[str]:
-    if not tag.attrs:
-        return []
-    names = [*tag.get_attribute_list("class"), *(tag.get(a) for a in WIDGET_NAME_ATTRIBUTES)]
-    if tag.name not in HEADINGS:
-        names.append(tag.get("id"))
-    return [name for name in names if isinstance(name, str)]
-
-
-def _named(names: list[str], pattern: re.Pattern[str]) -> bool:
-    return any(pattern.search(name) for name in names)
-
-
-def _is_widget(tag: Tag, rule: MarkupRule) -> bool:
-    text = _text_within(tag, rule.max_chars)
+def _is_widget(element: HtmlElement, rule: MarkupRule) -> bool:
+    text = text_within(element, rule.max_chars)
     if text is None:
         return False
     if rule.bio_only:
-        return tag.find("time") is None and len(text.split()) >= MIN_BIO_WORDS
+        return next(element.iter("time"), None) is None and len(text.split()) >= MIN_BIO_WORDS
     return True
 
 
-def _text_nodes(soup: BeautifulSoup) -> list[NavigableString]:
-    """The page's text nodes, read once for all the rules (bs4's own search is slow)."""
-    root = soup.body or soup
-    return [
-        string
-        for string in root.find_all(string=True)
-        # HTML comments, CDATA and doctypes are not text; blanks between tags trigger nothing.
-        if not isinstance(string, PreformattedString) and not string.isspace()
-    ]
-
-
-def _matches(strings: list[NavigableString], rule: TextRule) -> list[Tag]:
-    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
-    found: list[Tag] = []
-    for string in strings:
-        # An earlier rule may have removed the string with its element.
-        if string.decomposed or not rule.trigger.search(string):
+def _text_nodes(root: HtmlElement) -> TextNodes:
+    """The body's text nodes that some text rule may be about, each with its element."""
+    nodes = []
+    for text in BODY_TEXT(root):
+        stripped = text.strip()
+        if not stripped:
             continue
-        tag = _largest_match(string, rule)
-        # Identity, not ==: bs4 compares tags by markup, and two CTA boxes may be identical.
-        if tag is not None and not any(tag is seen for seen in found):
-            found.append(tag)
-    return found
+        if len(stripped) > SHORT_TEXT and ANY_KEYWORD.search(stripped.lower()) is None:
+            continue
+        holder = text_holder(text)
+        if holder is not None and holder.tag not in NON_CONTENT_TAGS:
+            nodes.append((holder, str(text)))
+    return nodes
 
 
-def _with_followers(tags: list[Tag], rule: TextRule) -> list[Tag]:
+def _matches(root: HtmlElement, nodes: TextNodes, rule: TextRule) -> list[HtmlElement]:
+    """The outermost elements that are wholly the boilerplate ``rule`` describes."""
+    found: dict[HtmlElement, None] = {}
+    for holder, text in nodes:
+        # An earlier rule may have removed the text with its element.
+        if not rule.trigger.search(text) or not is_attached(holder, root):
+            continue
+        element = _largest_match(holder, rule)
+        if element is not None:
+            found[element] = None
+    return list(found)
+
+
+def _with_followers(elements: list[HtmlElement], rule: TextRule) -> list[HtmlElement]:
     if rule.followed_by is None:
-        return tags
-    followers = [tag.find_next_sibling(True) for tag in tags]
-    accepted = [f for f in followers if isinstance(f, Tag) and rule.followed_by(f)]
-    return [*tags, *accepted]
+        return elements
+    followers = [next(e.itersiblings(tag=etree.Element), None) for e in elements]
+    accepted = [f for f in followers if f is not None and rule.followed_by(f)]
+    return [*elements, *accepted]
 
 
-def _largest_match(string: NavigableString, rule: TextRule) -> Tag | None:
-    # Climb from the text node while the ancestors stay small; the highest one whose whole text
-    # is the boilerplate wins, so a box goes as a whole but its container never does.
-    matches: list[Tag] = []
-    tag = string.parent
-    while tag is not None and tag.name not in NON_CONTENT_PARENTS:
-        text = _text_within(tag, rule.max_chars)
+def _largest_match(start: HtmlElement, rule: TextRule) -> HtmlElement | None:
+    # Climb from the text's element while the ancestors stay small; the highest one whose whole
+    # text is the boilerplate wins, so a box goes as a whole but its container never does.
+    matches: list[HtmlElement] = []
+    element: HtmlElement | None = start
+    while element is not None and element.tag not in NON_CONTENT_TAGS:
+        text = text_within(element, rule.max_chars)
         if text is None:
             break
-        if _is_match(tag, text, rule) and not _in_running_text(tag):
-            matches.append(tag)
-        tag = tag.parent
+        if _is_match(element, text, rule) and not _in_running_text(element):
+            matches.append(element)
+        element = element.getparent()
     # Whatever holds a protected element is protected too, so the first unprotected match from
     # the top is the largest one (and the costly check runs only on matches).
     return next((match for match in reversed(matches) if not _is_protected(match)), None)
 
 
-def _is_match(tag: Tag, text: str, rule: TextRule) -> bool:
-    if not rule.whole.fullmatch(text) or not _has_needed_tags(tag, rule.needs_tags):
+def _is_match(element: HtmlElement, text: str, rule: TextRule) -> bool:
+    if not rule.whole.fullmatch(text) or not _has_needed_tags(element, rule.needs_tags):
         return False
-    return rule.accepts is None or rule.accepts(tag)
+    return rule.accepts is None or rule.accepts(element)
 
 
-def _in_running_text(tag: Tag) -> bool:
-    """Whether ``tag`` is a few words of a sentence, as in "You can also <a>subscribe to this
-    newsletter</a> here": taking them out would leave the sentence with a hole."""
-    if tag.name not in INLINE_TAGS:
+def _in_running_text(element: HtmlElement) -> bool:
+    """Whether ``element`` is a few words of a sentence, as in "You can also <a>subscribe to
+    this newsletter</a> here": taking them out would leave the sentence with a hole."""
+    if element.tag not in INLINE_TAGS:
         return False
-    return _continues_text(tag.previous_sibling, backwards=True) or _continues_text(
-        tag.next_sibling, backwards=False
-    )
+    return _text_before(element) or _text_after(element)
 
 
-def _continues_text(node: PageElement | None, *, backwards: bool) -> bool:
+def _text_before(element: HtmlElement) -> bool:
     # Whitespace and HTML comments between them do not part two runs of words; a <br> does.
-    while isinstance(node, NavigableString) and (
-        isinstance(node, PreformattedString) or not node.strip()
-    ):
-        node = node.previous_sibling if backwards else node.next_sibling
-    if isinstance(node, NavigableString):
+    node = element.getprevious()
+    while node is not None and not isinstance(node.tag, str):
+        if _has_words(node.tail):
+            return True
+        node = node.getprevious()
+    if node is None:
+        parent = element.getparent()
+        return parent is not None and _has_words(parent.text)
+    return _has_words(node.tail) or _inline_with_words(node)
+
+
+def _text_after(element: HtmlElement) -> bool:
+    if _has_words(element.tail):
         return True
-    return isinstance(node, Tag) and node.name in INLINE_TAGS and bool(node.get_text(strip=True))
+    node = element.getnext()
+    while node is not None and not isinstance(node.tag, str):
+        if _has_words(node.tail):
+            return True
+        node = node.getnext()
+    return node is not None and _inline_with_words(node)
 
 
-def _link_share(tag: Tag, text_chars: int) -> float:
-    """How much of ``text_chars`` characters of the tag's text is the text of its links."""
-    links = [tag] if tag.name == "a" else tag.find_all("a")
-    link_chars = sum(len(" ".join(link.get_text(" ").split())) for link in links)
+def _has_words(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def _inline_with_words(element: HtmlElement) -> bool:
+    return element.tag in INLINE_TAGS and bool(text_of(element))
+
+
+def _link_share(element: HtmlElement, text_chars: int) -> float:
+    """How much of ``text_chars`` characters of the element's text is the text of its links."""
+    links = [element] if element.tag == "a" else element.iter("a")
+    link_chars = sum(len(text_of(link)) for link in links)
     return link_chars / text_chars if text_chars else 0.0
 
 
-def _text_within(tag: Tag, limit: int) -> str | None:
-    """The tag's text, whitespace collapsed, or None once it is known to be over ``limit``.
-
-    Stops early: the climb reaches page-sized ancestors, whose full text is costly to build."""
-    parts: list[str] = []
-    length = -1
-    for string in tag.stripped_strings:
-        parts.append(" ".join(string.split()))
-        length += len(parts[-1]) + 1
-        if length > limit:
-            return None
-    return " ".join(parts)
+def _has_needed_tags(element: HtmlElement, needs_tags: tuple[str, ...]) -> bool:
+    return not needs_tags or next(element.iter(*needs_tags), None) is not None
 
 
-def _has_needed_tags(tag: Tag, needs_tags: tuple[str, ...]) -> bool:
-    return not needs_tags or tag.name in needs_tags or tag.find(needs_tags) is not None
-
-
-def _is_protected(tag: Tag) -> bool:
-    if tag.name in PROTECTED_TAGS or tag.find("h1") is not None:
+def _is_protected(element: HtmlElement) -> bool:
+    """The page skeleton, the headline, and anything holding the article body are never removed."""
+    if element.tag in PROTECTED_TAGS:
         return True
-    if markup_matches(tag, ARTICLE_BODY_MARKUP) or tag.get("itemprop") == "articleBody":
-        return True
-    return (
-        tag.find(class_=ARTICLE_BODY_MARKUP) is not None
-        or tag.find(itemprop="articleBody") is not None
+    return any(
+        node.tag == "h1"
+        or node.get("itemprop") == "articleBody"
+        or ARTICLE_BODY_MARKUP.search(node.get("class") or "") is not None
+        or ARTICLE_BODY_MARKUP.search(node.get("id") or "") is not None
+        for node in element.iter(etree.Element)
     )

@@ -7,10 +7,12 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
+from pipeline.dom import ancestors, elements, markup_matches, text_of
 from pipeline.jsonld import ARTICLE_TYPE, WEB_PAGE_TYPE, JsonNode, first_of_type
-from pipeline.markup import MetaIndex, markup_matches, meta_values, text_of
+from pipeline.markup import HOLDS_BODY, MetaIndex, meta_values
 
 # <meta> keys, strongest first: Open Graph article tags, then other common conventions.
 PUBLISHED_META: tuple[str, ...] = ("article:published_time",)
@@ -48,6 +50,8 @@ COMMENT_MARKUP = re.compile(r"comment", re.I)
 COMMENT_DATE_MARKUP = re.compile(r"date|time|meta", re.I)
 PAGE_SKELETON_TAGS = frozenset({"html", "body", "main", "article"})
 
+ITEMPROP = etree.XPath(".//*[@itemprop = $key]")
+DATE_VALUE_ATTRIBUTES: tuple[str, ...] = ("datetime", "content", "title")
 # For <time> elements that only carry human-readable text.
 HUMAN_DATE_FORMATS: tuple[str, ...] = (
     "%B %d, %Y",
@@ -62,7 +66,7 @@ PLAUSIBLE_YEARS = range(1990, 2101)
 
 
 def published_time(
-    nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: Tag, fallback: str | None = None
+    nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: HtmlElement, fallback: str | None = None
 ) -> datetime | None:
     """JSON-LD datePublished, then article:published_time, other meta, the article's <time>."""
     candidates = (
@@ -75,7 +79,9 @@ def published_time(
     return _first_datetime(value for group in candidates for value in group)
 
 
-def modified_time(nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: Tag) -> datetime | None:
+def modified_time(
+    nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: HtmlElement
+) -> datetime | None:
     """JSON-LD dateModified, then article:modified_time, other meta, the article's <time>."""
     candidates = (
         _jsonld_values(nodes, "dateModified"),
@@ -86,28 +92,21 @@ def modified_time(nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: Tag) -> d
     return _first_datetime(value for group in candidates for value in group)
 
 
-def comment_days(soup: BeautifulSoup) -> frozenset[date]:
-    """Days on which the page's comments were posted (read before the comments are removed)."""
+def comment_days(sections: Iterable[HtmlElement]) -> frozenset[date]:
+    """Days on which the page's comments were posted, read from its removed comment sections."""
     days = set()
-    for thread in soup.find_all(_is_comment_thread):
-        for tag in thread.find_all(_is_date_like):
-            value = tag.get("datetime")
-            parsed = parse_datetime(value if isinstance(value, str) else text_of(tag))
+    for section in sections:
+        for element in elements(section):
+            if not _is_date_like(element):
+                continue
+            parsed = parse_datetime(element.get("datetime") or text_of(element))
             if parsed is not None:
                 days.add(parsed.date())
     return frozenset(days)
 
 
-def _is_comment_thread(tag: Tag) -> bool:
-    itemtype = tag.get("itemtype")
-    if isinstance(itemtype, str) and itemtype.endswith("/Comment"):
-        return True
-    # Skeleton tags are skipped: a theme may flag <body> or the post's <article> "comments-open".
-    return tag.name not in PAGE_SKELETON_TAGS and markup_matches(tag, COMMENT_MARKUP)
-
-
-def _is_date_like(tag: Tag) -> bool:
-    return tag.name == "time" or markup_matches(tag, COMMENT_DATE_MARKUP)
+def _is_date_like(element: HtmlElement) -> bool:
+    return element.tag == "time" or markup_matches(element, COMMENT_DATE_MARKUP)
 
 
 def parse_datetime(value: str) -> datetime | None:
@@ -136,25 +135,29 @@ def _jsonld_values(nodes: tuple[JsonNode, ...], key: str) -> Iterator[str]:
 
 
 def _time_values(
-    scope: Tag, itemprop: str, markup: re.Pattern[str], *, include_unmarked: bool
+    scope: HtmlElement, itemprop: str, markup: re.Pattern[str], *, include_unmarked: bool
 ) -> Iterator[str]:
-    times = [time for time in scope.find_all("time") if not _is_foreign(time, scope)]
+    times = [time for time in scope.iter("time") if not _is_foreign(time, scope)]
     marked = [t for t in times if t.get("itemprop") == itemprop or markup_matches(t, markup)]
     if include_unmarked:
         # A plain <time> in the article's own header is its publication date.
         marked += [t for t in times if not markup_matches(t, MODIFIED_TIME_MARKUP)]
     for time in marked:
-        value = time.get("datetime") or time.get_text(" ")
-        if isinstance(value, str):
-            yield value
+        yield time.get("datetime") or text_of(time)
+    # Microdata on other elements: Blogger's <abbr itemprop="datePublished" title="...">.
+    for element in ITEMPROP(scope, key=itemprop):
+        if element.tag != "time" and not _is_foreign(element, scope):
+            value = next((element.get(a) for a in DATE_VALUE_ATTRIBUTES if element.get(a)), None)
+            yield value or text_of(element)
 
 
-def _is_foreign(time: Tag, scope: Tag) -> bool:
-    for parent in time.parents:
+def _is_foreign(time: HtmlElement, scope: HtmlElement) -> bool:
+    for parent in ancestors(time):
         if parent is scope:
             return False
-        if parent.name in FOREIGN_TIME_TAGS or markup_matches(parent, FOREIGN_TIME_MARKUP):
-            return True
+        if parent.tag in FOREIGN_TIME_TAGS or markup_matches(parent, FOREIGN_TIME_MARKUP):
+            # Blogger wraps the posts themselves in a "widget Blog": that one is the article's.
+            return not HOLDS_BODY(parent)
     return False
 
 

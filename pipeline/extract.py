@@ -6,7 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from bs4 import BeautifulSoup
+from htmldate import find_date
+from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.settings import Document, Extractor
 from trafilatura.xml import xmltotxt
@@ -14,10 +15,12 @@ from w3lib.encoding import html_to_unicode
 
 from pipeline.clean import remove_boilerplate
 from pipeline.dates import comment_days
+from pipeline.dom import ClassIndex, parse
 from pipeline.errors import NotAnArticle, PageTooLarge, UnreadablePage
 from pipeline.jsonld import ARTICLE_TYPE, LISTING_TYPE, first_of_type, node_types, read_nodes
 from pipeline.metadata import Fallback, PageMetadata, read_metadata
-from pipeline.rules import apply_rules  # per-source rules and template
+from pipeline.rules import apply_selectors, read_overrides
+from pipeline.template import block_fingerprints, remove_template_blocks
 from pipeline.types import Extracted, ExtractOptions
 
 DEFAULT_OPTIONS = ExtractOptions()  # frozen, so one shared default is safe
@@ -57,18 +60,22 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     """
     if len(html) > options.max_html_chars:
         raise PageTooLarge(f"{len(html)} characters, limit {options.max_html_chars}")
-    soup = _parse(html)
-    # Read before cleaning: the comments that cleaning removes are what these dates come from.
-    days = comment_days(soup)
-    remove_boilerplate(soup)
-    overrides = apply_rules(soup, options)  # per-source rules and template: pipeline/rules.py
-    _check_page_type(soup)
-    document = _run_trafilatura(str(soup), url, options)
-    metadata = read_metadata(soup, url, _fallback(document, days))
-    metadata = overrides.apply(metadata)  # the source's metadata selectors win
+    if not html.strip() or _looks_binary(html):
+        raise UnreadablePage("no HTML to parse")
+    root = parse(html)
+    index = ClassIndex.of(root)
+    removed = remove_boilerplate(root, index)
+    days = comment_days(removed.comment_areas)
+    overrides = read_overrides(root, options)  # the source's selectors, on the whole page
+    apply_selectors(root, options)
+    blocks = block_fingerprints(root) if options.collect_blocks else frozenset()
+    remove_template_blocks(root, options.template)
+    _check_page_type(root)
+    metadata = overrides.apply(_metadata(root, url, days, index))
+    document = _run_trafilatura(root, url, options)
     text = _without_headline(document_text(document), metadata.title)
     _check_text(text, options)
-    return _extracted(url, text, metadata)
+    return _extracted(url, text, metadata, blocks)
 
 
 def document_text(document: Document) -> str:
@@ -94,20 +101,8 @@ def _looks_binary(text: str) -> bool:
     return len(CONTROL_CHARS.findall(sample)) > MAX_CONTROL_CHAR_SHARE * max(len(sample), 1)
 
 
-def _parse(html: str) -> BeautifulSoup:
-    if not html.strip() or _looks_binary(html):
-        raise UnreadablePage("no HTML to parse")
-    try:
-        soup = BeautifulSoup(html, "lxml")
-    except Exception as error:  # bs4 and lxml raise several unrelated types on broken markup
-        raise UnreadablePage(f"cannot parse HTML: {error}") from error
-    if soup.find("body") is None:
-        raise UnreadablePage("no <body> in the parsed HTML")
-    return soup
-
-
-def _check_page_type(soup: BeautifulSoup) -> None:
-    nodes = read_nodes(soup)
+def _check_page_type(root: HtmlElement) -> None:
+    nodes = read_nodes(root)
     if first_of_type(nodes, ARTICLE_TYPE) is None:
         listing = first_of_type(nodes, LISTING_TYPE)
         if listing is not None:
@@ -118,7 +113,7 @@ def _check_text(text: str, options: ExtractOptions) -> None:
     if len(text) < options.min_text_chars:
         raise NotAnArticle(f"{len(text)} characters of main text, minimum {options.min_text_chars}")
     longest = max(len(line) for line in text.splitlines())
-    if longest < options.min_paragraph_chars:
+    if options.min_paragraph_chars and longest < options.min_paragraph_chars:
         # Menus and headline lists are many short lines; an article has at least one paragraph.
         raise NotAnArticle(f"no paragraph of {options.min_paragraph_chars} characters or more")
 
@@ -131,18 +126,18 @@ def _without_headline(text: str, title: str | None) -> str:
     return text
 
 
-def _run_trafilatura(html: str, url: str, options: ExtractOptions) -> Document:
+def _run_trafilatura(root: HtmlElement, url: str, options: ExtractOptions) -> Document:
     extractor = Extractor(
         output_format="python",
         precision=options.favor_precision,
         recall=options.favor_recall,
         comments=False,
         tables=options.include_tables,
-        with_metadata=True,
+        with_metadata=False,  # the page's metadata is read by pipeline.metadata instead
         url=url,
         date_params=_date_params(),
     )
-    document = bare_extraction(html, url=url, options=extractor)
+    document = bare_extraction(root, url=url, options=extractor)
     if not isinstance(document, Document):
         raise NotAnArticle("no main text found")
     return document
@@ -153,6 +148,18 @@ def _date_params() -> dict[str, Any]:
     # "January 28, 2022" is a premiere date, not the article's. A fresh dict per call, since
     # the extractor keeps a reference to it.
     return {"original_date": True, "extensive_search": False}
+
+
+def _metadata(
+    root: HtmlElement, url: str, days: frozenset[date], index: ClassIndex
+) -> PageMetadata:
+    """The page's own metadata; htmldate's heuristics only fill in a missing date."""
+    metadata = read_metadata(root, url, Fallback(comment_days=days), index)
+    if metadata.published is not None:
+        return metadata
+    # htmldate scans the page, so it runs only for pages whose markup gives no date.
+    found = find_date(root, url=url, **_date_params())
+    return read_metadata(root, url, Fallback(published=found, comment_days=days), index)
 
 
 def _fallback(document: Document, days: frozenset[date]) -> Fallback:
@@ -166,7 +173,7 @@ def _fallback(document: Document, days: frozenset[date]) -> Fallback:
     )
 
 
-def _extracted(url: str, text: str, metadata: PageMetadata) -> Extracted:
+def _extracted(url: str, text: str, metadata: PageMetadata, blocks: frozenset[str]) -> Extracted:
     return Extracted(
         url=url,
         title=metadata.title,
@@ -177,4 +184,6 @@ def _extracted(url: str, text: str, metadata: PageMetadata) -> Extracted:
         language=metadata.language,
         text=text,
         declared_urls=metadata.declared_urls,
+        image=metadata.image,
+        blocks=blocks,
     )

@@ -7,26 +7,31 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bs4 import BeautifulSoup
+from lxml import etree
+from lxml.html import HtmlElement
 
 JsonNode = dict[str, Any]
 
 # schema.org types, matched against each @type of a node (prefix "schema:" or a URL stripped).
 ARTICLE_TYPE = re.compile(r"\w*(?:Article|BlogPosting|Report)")
 WEB_PAGE_TYPE = re.compile(r"\w*Page")
-# Pages that list other pages; with no article node they are not articles.
-LISTING_TYPE = re.compile(r"CollectionPage|SearchResultsPage|ProfilePage|ItemList")
+# Pages that list other pages; with no article node they are not articles. (ItemList is not
+# one of them: listicles declare their list as one.)
+LISTING_TYPE = re.compile(r"CollectionPage|SearchResultsPage|ProfilePage")
 SITE_TYPE = re.compile(r"WebSite|\w*Organization|Corporation")
 PERSON_TYPE = re.compile(r"Person")
 
 
-def read_nodes(soup: BeautifulSoup) -> tuple[JsonNode, ...]:
+JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+
+
+def read_nodes(root: HtmlElement) -> tuple[JsonNode, ...]:
     """Every JSON-LD node on the page, with ``@graph`` containers flattened; bad JSON skipped."""
     nodes: list[JsonNode] = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in JSONLD_SCRIPTS(root):
         try:
             # strict=False: raw newlines inside strings are common in hand-written JSON-LD.
-            data = json.loads(script.get_text(), strict=False)
+            data = json.loads(script.text or "", strict=False)
         except ValueError:
             continue
         nodes.extend(_flatten(data))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
+
+from pipeline.dom import ClassIndex
 
 # <meta> attributes that name the value, in the order they are tried on one element.
 META_KEY_ATTRIBUTES: tuple[str, ...] = ("property", "name", "itemprop", "http-equiv")
@@ -15,17 +18,28 @@ MetaIndex = dict[str, tuple[str, ...]]
 ARTICLE_BODY_MARKUP = re.compile(
     r"entry-content|post-content|article-body|articlebody|post-body|story-body", re.I
 )
+BODY_MARKUP = re.compile(ARTICLE_BODY_MARKUP.pattern)  # for the lowercased ClassIndex
+BODY_PROPERTY = etree.XPath("//*[@itemprop='articleBody']")
+# Whether an element holds an article body (one query; run only on the few elements asked about).
+HOLDS_BODY = etree.XPath(
+    "boolean(.//article | .//*[@itemprop='articleBody'] | .//*["
+    + " or ".join(
+        f"contains(@class, '{name}')"
+        for name in ("entry-content", "post-content", "article-body", "post-body", "story-body")
+    )
+    + "])"
+)
 # Elements that end the climb from the headline: past them lies the whole page.
 PAGE_LEVEL_TAGS = frozenset({"article", "main", "body"})
 
 
-def meta_index(soup: BeautifulSoup) -> MetaIndex:
+def meta_index(root: HtmlElement) -> MetaIndex:
     """Every <meta> content by lowercased key (property, name, itemprop or http-equiv)."""
     index: dict[str, list[str]] = {}
-    for meta in soup.find_all("meta"):
+    for meta in root.iter("meta"):
         key = next((meta.get(a) for a in META_KEY_ATTRIBUTES if meta.get(a)), None)
         content = meta.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
+        if key and content and content.strip():
             index.setdefault(key.strip().lower(), []).append(content.strip())
     return {key: tuple(values) for key, values in index.items()}
 
@@ -35,33 +49,25 @@ def meta_values(index: MetaIndex, keys: tuple[str, ...]) -> list[str]:
     return [value for key in keys for value in index.get(key, ())]
 
 
-def article_scope(soup: BeautifulSoup) -> Tag:
+def article_scope(root: HtmlElement, index: ClassIndex) -> HtmlElement:
     """The element holding the article itself: its headline, byline, dates and body, but not
     the sidebars or other posts' teasers."""
-    heading = soup.select_one("article h1") or soup.find("h1")
-    if isinstance(heading, Tag):
-        for parent in heading.parents:
-            if parent.name in PAGE_LEVEL_TAGS or _holds_article_body(parent):
+    heading = root.find(".//article//h1")
+    if heading is None:
+        heading = root.find(".//h1")
+    if heading is not None:
+        # Themes that put the headline outside <article>: climb until the body is included too.
+        markers = [*root.iter("article"), *BODY_PROPERTY(root), *index.find(BODY_MARKUP)]
+        holds_body = {parent for marker in markers for parent in _lineage(marker)}
+        for parent in heading.iterancestors():
+            if parent.tag in PAGE_LEVEL_TAGS or parent in holds_body:
                 return parent
-    found = soup.find("article") or soup.find("main") or soup.body
-    return found if isinstance(found, Tag) else soup
+    for path in (".//article", ".//main", ".//body"):
+        found = root.find(path)
+        if found is not None:
+            return found
+    return root
 
 
-def _holds_article_body(tag: Tag) -> bool:
-    # Themes that put the headline outside <article>: climb until the body is included too.
-    return (
-        tag.find("article") is not None
-        or tag.find(class_=ARTICLE_BODY_MARKUP) is not None
-        or tag.find(itemprop="articleBody") is not None
-    )
-
-
-def text_of(tag: Tag) -> str:
-    """The tag's text with whitespace collapsed."""
-    return " ".join(tag.get_text(" ").split())
-
-
-def markup_matches(tag: Tag, pattern: re.Pattern[str]) -> bool:
-    """Whether ``pattern`` occurs in any class token or the id of ``tag``."""
-    names = [*tag.get_attribute_list("class"), tag.get("id")]
-    return any(isinstance(name, str) and pattern.search(name) for name in names)
+def _lineage(element: HtmlElement) -> list[HtmlElement]:
+    return [element, *element.iterancestors()]

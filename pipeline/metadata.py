@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from pipeline.dates import modified_time, parse_datetime, published_time
+from pipeline.dom import ClassIndex, css, text_of
 from pipeline.jsonld import (
     ARTICLE_TYPE,
     SITE_TYPE,
@@ -22,7 +24,7 @@ from pipeline.jsonld import (
     resolve,
     texts,
 )
-from pipeline.markup import MetaIndex, article_scope, meta_index, meta_values, text_of
+from pipeline.markup import MetaIndex, article_scope, meta_index, meta_values
 
 TITLE_META: tuple[str, ...] = ("og:title", "twitter:title")
 # How sites glue their name onto a title: "Headline - SiteName", "Headline | SiteName".
@@ -30,15 +32,22 @@ TITLE_SEPARATORS: tuple[str, ...] = (" | ", " - ", " – ", " — ", " :: ", " �
 SITE_NAME_META: tuple[str, ...] = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 
 AUTHOR_META: tuple[str, ...] = ("author", "article:author", "parsely-author", "dc.creator")
-BYLINE_SELECTORS: tuple[str, ...] = (
-    "[itemprop~=author] [itemprop~=name]",
-    "[rel~=author]",
-    ".byline .author",
-    ".author-name",
-    ".entry-author",
-    ".post-author",
-    ".byline",
+# Where themes put the byline, strongest first: schema.org microdata, rel=author links, then
+# class names (whole class tokens; "byline author" means an .author inside a .byline).
+BYLINE_CLASSES: tuple[tuple[str, ...], ...] = (
+    ("byline", "author"),
+    ("author-name",),
+    ("entry-author",),
+    ("post-author",),
+    ("byline",),
 )
+BYLINE_HINT = re.compile(r"author|byline")
+MICRODATA_AUTHOR_NAMES = etree.XPath(
+    ".//*[contains(concat(' ', @itemprop, ' '), ' author ')]"
+    "//*[contains(concat(' ', @itemprop, ' '), ' name ')]"
+)
+REL_AUTHOR = etree.XPath(".//*[contains(concat(' ', @rel, ' '), ' author ')]")
+BYLINE_END = re.compile(r"\s+[·|•]\s+|\s+[-–—]\s+")
 BYLINE_PREFIX = re.compile(r"^\s*(?:(?:written|posted|reported)\s+)?by\b\s*:?\s*", re.I)
 # Account names that CMSs show in place of a person.
 GENERIC_AUTHORS = frozenset(
@@ -59,6 +68,8 @@ GENERIC_AUTHORS = frozenset(
         "news desk",
         "root",
         "staff",
+        "staff reporter",
+        "staff writer",
         "team",
         "unknown",
         "user",
@@ -69,7 +80,10 @@ GENERIC_AUTHORS = frozenset(
 MAX_AUTHOR_WORDS = 6
 MAX_AUTHOR_CHARS = 80
 
-TAG_META: tuple[str, ...] = ("article:tag",)
+TAG_META: tuple[str, ...] = ("article:tag", "article:section")
+CANONICAL_LINK = css("link[rel~=canonical]")
+# WordPress themes link the post's categories and tags with rel="category tag".
+CATEGORY_LINKS = css("a[rel~=tag], a[rel~=category]")
 LANGUAGE_META: tuple[str, ...] = ("content-language", "language", "dc.language", "og:locale")
 LANGUAGE_CODE = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]+)*")
 
@@ -98,22 +112,30 @@ class PageMetadata:
     tags: tuple[str, ...]
     language: str | None
     declared_urls: tuple[str, ...]
+    image: str | None = None
 
 
-def read_metadata(soup: BeautifulSoup, url: str, fallback: Fallback = Fallback()) -> PageMetadata:
+def read_metadata(
+    root: HtmlElement,
+    url: str,
+    fallback: Fallback = Fallback(),
+    index: ClassIndex | None = None,
+) -> PageMetadata:
     """Read the metadata of a page whose boilerplate (comments above all) is already removed."""
-    nodes = read_nodes(soup)
-    meta = meta_index(soup)
-    scope = article_scope(soup)
+    nodes = read_nodes(root)
+    meta = meta_index(root)
+    index = index or ClassIndex.of(root)
+    scope = article_scope(root, index)
     sites = _site_keys(nodes, meta, url)
     return PageMetadata(
-        title=_title(soup, nodes, meta, scope, sites) or _clean_title(fallback.title, sites, None),
-        author=_author(nodes, meta, scope, sites) or _valid_author(fallback.author, sites),
+        title=_title(root, nodes, meta, scope, sites) or _clean_title(fallback.title, sites, None),
+        author=_author(nodes, meta, scope, sites, index) or _valid_author(fallback.author, sites),
         published=published_time(nodes, meta, scope, _fallback_date(fallback)),
         modified=modified_time(nodes, meta, scope),
-        tags=_tags(nodes, meta, fallback.tags),
-        language=_language(soup, nodes, meta) or normalise_language(fallback.language),
-        declared_urls=_declared_urls(soup, meta, url),
+        tags=_tags(nodes, meta, (*_category_links(scope), *fallback.tags)),
+        language=_language(root, nodes, meta) or normalise_language(fallback.language),
+        declared_urls=_declared_urls(root, meta, url),
+        image=_image(nodes, meta, url),
     )
 
 
@@ -127,10 +149,14 @@ def normalise_language(value: str | None) -> str | None:
 
 
 def _title(
-    soup: BeautifulSoup, nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: Tag, sites: set[str]
+    root: HtmlElement,
+    nodes: tuple[JsonNode, ...],
+    meta: MetaIndex,
+    scope: HtmlElement,
+    sites: set[str],
 ) -> str | None:
     heading = _heading(scope)
-    for candidate in _title_candidates(soup, nodes, meta, heading):
+    for candidate in _title_candidates(root, nodes, meta, heading):
         title = _clean_title(candidate, sites, heading)
         if title and _site_key(title) not in sites:
             return title
@@ -138,7 +164,7 @@ def _title(
 
 
 def _title_candidates(
-    soup: BeautifulSoup, nodes: tuple[JsonNode, ...], meta: MetaIndex, heading: str | None
+    root: HtmlElement, nodes: tuple[JsonNode, ...], meta: MetaIndex, heading: str | None
 ) -> Iterator[str]:
     article = first_of_type(nodes, ARTICLE_TYPE) or {}
     yield from meta_values(meta, TITLE_META[:1])
@@ -146,13 +172,14 @@ def _title_candidates(
     yield from meta_values(meta, TITLE_META[1:])
     if heading:
         yield heading
-    if soup.title is not None:
-        yield soup.title.get_text()
+    title = root.find(".//title")
+    if title is not None:
+        yield text_of(title)
 
 
-def _heading(scope: Tag) -> str | None:
-    h1 = scope.find("h1")
-    if not isinstance(h1, Tag):
+def _heading(scope: HtmlElement) -> str | None:
+    h1 = scope.find(".//h1")
+    if h1 is None:
         return None
     return text_of(h1) or None
 
@@ -196,13 +223,17 @@ def _site_key(text: str) -> str:
 
 
 def _author(
-    nodes: tuple[JsonNode, ...], meta: MetaIndex, scope: Tag, sites: set[str]
+    nodes: tuple[JsonNode, ...],
+    meta: MetaIndex,
+    scope: HtmlElement,
+    sites: set[str],
+    index: ClassIndex,
 ) -> str | None:
     article = first_of_type(nodes, ARTICLE_TYPE) or {}
     groups: Iterable[list[str]] = (
         person_names(article.get("author"), nodes),
         *([value] for value in meta_values(meta, AUTHOR_META)),
-        *([byline] for byline in _bylines(scope)),
+        *([byline] for byline in _bylines(scope, index)),
     )
     for group in groups:
         names = [name for name in (_valid_author(n, sites) for n in group) if name]
@@ -211,14 +242,34 @@ def _author(
     return None
 
 
-def _bylines(scope: Tag) -> Iterator[str]:
-    for selector in BYLINE_SELECTORS:
-        for tag in scope.select(selector):
-            yield text_of(tag)
+def _bylines(scope: HtmlElement, index: ClassIndex) -> Iterator[str]:
+    for element in (*MICRODATA_AUTHOR_NAMES(scope), *REL_AUTHOR(scope)):
+        yield text_of(element)
+    hinted = [e for e in index.find(BYLINE_HINT) if _within(e, scope)]
+    classes = {element: set((element.get("class") or "").split()) for element in hinted}
+    for wanted in BYLINE_CLASSES:
+        for element, tokens in classes.items():
+            if wanted[-1] in tokens and _inside_class(element, wanted[:-1], classes):
+                yield text_of(element)
+
+
+def _within(element: HtmlElement, scope: HtmlElement) -> bool:
+    return element is scope or any(parent is scope for parent in element.iterancestors())
+
+
+def _inside_class(
+    element: HtmlElement, outer: tuple[str, ...], classes: dict[HtmlElement, set[str]]
+) -> bool:
+    """Whether the element has an ancestor with each of the ``outer`` class tokens."""
+    return all(
+        any(name in classes.get(parent, ()) for parent in element.iterancestors()) for name in outer
+    )
 
 
 def _valid_author(name: str | None, sites: set[str]) -> str | None:
     name = BYLINE_PREFIX.sub("", " ".join((name or "").split()))
+    # "Hana Lee · May 22, 2024", "Hana Lee | Staff": the byline goes on after the name.
+    name = BYLINE_END.split(name, maxsplit=1)[0]
     if not name or len(name) > MAX_AUTHOR_CHARS or len(name.split()) > MAX_AUTHOR_WORDS:
         return None
     if "@" in name or "://" in name or not any(char.isalpha() for char in name):
@@ -233,7 +284,7 @@ def _valid_author(name: str | None, sites: set[str]) -> str | None:
 
 def _tags(nodes: tuple[JsonNode, ...], meta: MetaIndex, extra: tuple[str, ...]) -> tuple[str, ...]:
     article = first_of_type(nodes, ARTICLE_TYPE) or {}
-    keywords = texts(article.get("keywords"))
+    keywords = [*texts(article.get("keywords")), *texts(article.get("articleSection"))]
     raw = [*meta_values(meta, TAG_META), *keywords, *extra]
     # Keywords often come as one comma-separated string.
     tags = [" ".join(part.split()) for value in raw for part in value.split(",")]
@@ -245,9 +296,12 @@ def _tags(nodes: tuple[JsonNode, ...], meta: MetaIndex, extra: tuple[str, ...]) 
     return tuple(unique.values())
 
 
-def _language(soup: BeautifulSoup, nodes: tuple[JsonNode, ...], meta: MetaIndex) -> str | None:
-    html = soup.find("html")
-    declared = [html.get("lang")] if isinstance(html, Tag) else []
+def _category_links(scope: HtmlElement) -> list[str]:
+    return [text_of(link) for link in CATEGORY_LINKS(scope)]
+
+
+def _language(root: HtmlElement, nodes: tuple[JsonNode, ...], meta: MetaIndex) -> str | None:
+    declared = [root.get("lang")] if root.tag == "html" else []
     article = first_of_type(nodes, ARTICLE_TYPE) or {}
     candidates = [*declared, *meta_values(meta, LANGUAGE_META), *texts(article.get("inLanguage"))]
     for candidate in candidates:
@@ -257,12 +311,37 @@ def _language(soup: BeautifulSoup, nodes: tuple[JsonNode, ...], meta: MetaIndex)
     return None
 
 
-def _declared_urls(soup: BeautifulSoup, meta: MetaIndex, url: str) -> tuple[str, ...]:
-    canonical = soup.find("link", rel="canonical")
-    hrefs = [canonical.get("href")] if isinstance(canonical, Tag) else []
+def _declared_urls(root: HtmlElement, meta: MetaIndex, url: str) -> tuple[str, ...]:
+    canonical = CANONICAL_LINK(root)
+    hrefs = [canonical[0].get("href")] if canonical else []
     hrefs.extend(meta_values(meta, ("og:url",)))
     absolute = [urljoin(url, href.strip()) for href in hrefs if isinstance(href, str) and href]
     return tuple(dict.fromkeys(u for u in absolute if urlsplit(u).scheme in ("http", "https")))
+
+
+IMAGE_META: tuple[str, ...] = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+
+
+def _image(nodes: tuple[JsonNode, ...], meta: MetaIndex, url: str) -> str | None:
+    """The lead image: Open Graph / Twitter card, else the article's JSON-LD image."""
+    article = first_of_type(nodes, ARTICLE_TYPE) or {}
+    candidates = [*meta_values(meta, IMAGE_META), *_image_urls(article.get("image"))]
+    for candidate in candidates:
+        absolute = urljoin(url, candidate.strip())
+        if urlsplit(absolute).scheme in ("http", "https"):
+            return absolute
+    return None
+
+
+def _image_urls(value: object) -> list[str]:
+    # JSON-LD images come as a URL, an ImageObject with a url, or a list of either.
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [url for item in value for url in _image_urls(item)]
+    if isinstance(value, dict):
+        return _image_urls(value.get("url") or value.get("contentUrl"))
+    return []
 
 
 def _fallback_date(fallback: Fallback) -> str | None:

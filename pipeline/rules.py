@@ -3,8 +3,9 @@
 For a site whose markup the generic extraction gets wrong, the sources file can name CSS
 selectors: the article body (``content_selector``), elements to drop (``drop_selectors``) and
 the elements holding the title, date and author. With the source's learned template
-(pipeline/template.py) they arrive in ExtractOptions; ``apply_rules`` runs them on the soup and
-returns the metadata the selectors found, which wins over what the rest of the markup says.
+(pipeline/template.py) they arrive in ExtractOptions. ``read_overrides`` reads the metadata the
+selectors find, which wins over what the rest of the markup says; ``apply_selectors`` drops and
+narrows the tree before extraction reads it.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import soupsieve
-from bs4 import BeautifulSoup, Tag
+from cssselect import SelectorError
+from lxml import etree
+from lxml.html import HtmlElement
 
-from pipeline.clean import remove_boilerplate
 from pipeline.dates import parse_datetime
-from pipeline.markup import text_of
+from pipeline.dom import css, is_attached, text_of
 from pipeline.metadata import BYLINE_PREFIX, PageMetadata
-from pipeline.template import block_fingerprints, remove_template_blocks
 from pipeline.types import ExtractOptions
 
 # A drop selector never removes these: without them there is no page left to read.
@@ -27,7 +27,7 @@ UNDROPPABLE_TAGS = frozenset({"html", "head", "body"})
 # Where a date element keeps a machine-readable value (<time datetime>, <meta content>).
 DATE_ATTRIBUTES: tuple[str, ...] = ("datetime", "content")
 # JSON-LD in the body says what the page is; it survives narrowing to the content element.
-JSON_LD = 'script[type="application/ld+json"]'
+JSON_LD = etree.XPath("//body//script[@type='application/ld+json']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,75 +49,54 @@ class MetadataOverrides:
 
 
 def check_selector(selector: str) -> str:
-    """Return ``selector`` if it is a CSS selector soupsieve compiles, else raise ValueError."""
+    """Return ``selector`` if it is a CSS selector the extraction can run, else ValueError."""
     try:
-        soupsieve.compile(selector)
-    except soupsieve.SelectorSyntaxError as exc:
-        # The message goes on to draw the selector with a caret; its first line says it all.
-        reason = str(exc).splitlines()[0]
-        raise ValueError(f"invalid CSS selector {selector!r}: {reason}") from None
+        css(selector)
+    except SelectorError as exc:
+        raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
     return selector
 
 
-def apply_rules(soup: BeautifulSoup, options: ExtractOptions) -> MetadataOverrides:
-    """Apply the source's selectors and template to ``soup`` in place; return its metadata.
-
-    The metadata selectors are read first, while the whole page is there; then the drop
-    selectors go, the body is narrowed to the content element, and template blocks go.
-    """
-    overrides = read_overrides(soup, options)
-    _apply_selectors(soup, options)
-    remove_template_blocks(soup, options.template)
-    return overrides
-
-
-def page_blocks(html: str, options: ExtractOptions) -> frozenset[str]:
-    """The block fingerprints of a page as extraction sees it, before any template is removed:
-    what the page adds to its source's template counts."""
-    soup = BeautifulSoup(html, "lxml")
-    remove_boilerplate(soup)
-    _apply_selectors(soup, options)
-    return block_fingerprints(soup)
-
-
-def read_overrides(soup: BeautifulSoup, options: ExtractOptions) -> MetadataOverrides:
+def read_overrides(root: HtmlElement, options: ExtractOptions) -> MetadataOverrides:
     """The title, author and publication date that the source's selectors point at."""
     return MetadataOverrides(
-        title=_first_text(soup, options.title_selector),
-        author=_without_by(_first_text(soup, options.author_selector)),
-        published=_first_date(soup, options.date_selector),
+        title=_first_text(root, options.title_selector),
+        author=_without_by(_first_text(root, options.author_selector)),
+        published=_first_date(root, options.date_selector),
     )
 
 
-def _apply_selectors(soup: BeautifulSoup, options: ExtractOptions) -> None:
+def apply_selectors(root: HtmlElement, options: ExtractOptions) -> None:
+    """Drop what the source's drop selectors match, then narrow to its content selector."""
     for selector in options.drop_selectors:
-        for element in soup.select(selector):
-            if not element.decomposed and element.name not in UNDROPPABLE_TAGS:
-                element.decompose()
+        for element in _matches(root, selector):
+            if element.tag not in UNDROPPABLE_TAGS and is_attached(element, root):
+                element.drop_tree()
     if options.content_selector:
-        _narrow_to(soup, options.content_selector)
+        _narrow_to(root, options.content_selector)
 
 
-def _narrow_to(soup: BeautifulSoup, selector: str) -> None:
+def _narrow_to(root: HtmlElement, selector: str) -> None:
     """Leave only the first element matching ``selector`` (and JSON-LD) in the body; the
     <head>, with its metadata, stays. Nothing changes when no element in the body matches."""
-    body = soup.body
-    content = soup.select_one(selector)
-    if body is None or content is None or not any(p is body for p in content.parents):
+    body = root.find(".//body")
+    content = next(iter(_matches(root, selector)), None)
+    if body is None or content is None or body not in content.iterancestors():
         return
-    json_ld = [s for s in body.select(JSON_LD) if not any(p is content for p in s.parents)]
-    kept = [content.extract(), *(script.extract() for script in json_ld)]
-    body.clear(decompose=True)
+    json_ld = [s for s in JSON_LD(root) if content not in s.iterancestors()]
+    kept = [content, *json_ld]
     for element in kept:
-        body.append(element)
+        element.tail = None  # the text after an element belongs to what is being cleared
+    body.clear()
+    body.extend(kept)
 
 
-def _matches(soup: BeautifulSoup, selector: str | None) -> list[Tag]:
-    return soup.select(selector) if selector else []
+def _matches(root: HtmlElement, selector: str | None) -> list[HtmlElement]:
+    return list(css(selector)(root)) if selector else []
 
 
-def _first_text(soup: BeautifulSoup, selector: str | None) -> str | None:
-    texts = (text_of(element) for element in _matches(soup, selector))
+def _first_text(root: HtmlElement, selector: str | None) -> str | None:
+    texts = (text_of(element) for element in _matches(root, selector))
     return next((text for text in texts if text), None)
 
 
@@ -128,11 +107,11 @@ def _without_by(byline: str | None) -> str | None:
     return BYLINE_PREFIX.sub("", byline) or None
 
 
-def _first_date(soup: BeautifulSoup, selector: str | None) -> datetime | None:
+def _first_date(root: HtmlElement, selector: str | None) -> datetime | None:
     """The first date among the matches: the datetime or content attribute, else the text."""
-    for element in _matches(soup, selector):
+    for element in _matches(root, selector):
         attributes = (element.get(attribute) for attribute in DATE_ATTRIBUTES)
-        values = [*(v for v in attributes if isinstance(v, str)), text_of(element)]
+        values = [*(v for v in attributes if v), text_of(element)]
         parsed = next(filter(None, map(parse_datetime, values)), None)
         if parsed is not None:
             return parsed

@@ -32,6 +32,8 @@ PART_MARKER = re.compile(rf"\bPart\s+{_NUMBER}", re.I)  # Netflix splits seasons
 NUMBER_COLON_MARKER = re.compile(r"(?<=\w)\s+(?P<number>\d{1,2})\s*:")  # "Stranger Things 5:"
 ENDING_EXPLAINED_MARKER = re.compile(r"\bEnding\s+Explained\b", re.I)
 CAST_COLON_MARKER = re.compile(r"\bCast\s*:", re.I)  # "Queen of Tears Cast: ..."
+# "<Show> Review: ...", "<Show> Episode 5 Review".
+REVIEW_MARKER = re.compile(r"\s+(?:episodes?\s+\d+\s+)?review\s*:", re.I)
 MARKERS: tuple[re.Pattern[str], ...] = (
     SEASON_MARKER,
     SHORT_SEASON_MARKER,
@@ -39,6 +41,7 @@ MARKERS: tuple[re.Pattern[str], ...] = (
     NUMBER_COLON_MARKER,
     ENDING_EXPLAINED_MARKER,
     CAST_COLON_MARKER,
+    REVIEW_MARKER,
 )
 
 # A name never spans these: the text before them is another clause of the title.

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml.html import HtmlElement
 
 from pipeline.dedup import normalise_text
+from pipeline.dom import is_attached
 
 # Elements whose whole text is one block ...
 BLOCK_TAGS = frozenset(
@@ -44,13 +45,12 @@ def block_fingerprint(text: str) -> str:
     return digest[:FINGERPRINT_CHARS]
 
 
-def block_fingerprints(page: str | BeautifulSoup) -> frozenset[str]:
+def block_fingerprints(root: HtmlElement) -> frozenset[str]:
     """The fingerprints of the text blocks (of MIN_BLOCK_CHARS or more) in a page's body."""
-    soup = BeautifulSoup(page, "lxml") if isinstance(page, str) else page
-    return frozenset(block_fingerprint(text) for _, text in _blocks(soup))
+    return frozenset(block_fingerprint(text) for _, text in _blocks(root))
 
 
-def remove_template_blocks(soup: BeautifulSoup, template: frozenset[str]) -> int:
+def remove_template_blocks(root: HtmlElement, template: frozenset[str]) -> int:
     """Remove, in place, the blocks whose fingerprint is in ``template``; returns how many.
 
     What goes is the largest element holding exactly the block's text (the <li> around a
@@ -60,47 +60,45 @@ def remove_template_blocks(soup: BeautifulSoup, template: frozenset[str]) -> int
     if not template:
         return 0
     removed = 0
-    for element, text in list(_blocks(soup)):
-        if element.decomposed or block_fingerprint(text) not in template:
+    for element, text in list(_blocks(root)):
+        if block_fingerprint(text) not in template or not is_attached(element, root):
             continue
         unit = _removable_unit(element, text)
         if unit is not None:
-            unit.decompose()
+            unit.drop_tree()
             removed += 1
     return removed
 
 
-def _blocks(soup: BeautifulSoup) -> Iterator[tuple[Tag, str]]:
+def _blocks(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Each block element of the body with its normalised text, in document order."""
-    root = soup.body or soup
-    for element in root.find_all(_is_block):
-        text = normalise_text(element.get_text(" "))
-        if len(text) >= MIN_BLOCK_CHARS:
-            yield element, text
+    body = root.find(".//body")
+    for element in (root if body is None else body).iter(*BLOCK_TAGS, *TEXT_HOLDER_TAGS):
+        if element.tag in BLOCK_TAGS or _holds_text(element):
+            text = normalise_text(" ".join(element.itertext()))
+            if len(text) >= MIN_BLOCK_CHARS:
+                yield element, text
 
 
-def _is_block(tag: Tag) -> bool:
-    if tag.name in BLOCK_TAGS:
+def _holds_text(element: HtmlElement) -> bool:
+    """Whether text sits directly in the element, not only inside its children."""
+    if element.text and element.text.strip():
         return True
-    return tag.name in TEXT_HOLDER_TAGS and _holds_text(tag)
+    return any(child.tail and child.tail.strip() for child in element)
 
 
-def _holds_text(tag: Tag) -> bool:
-    # Exact type: comments, CDATA and the like are NavigableString subclasses, not page text.
-    return any(type(child) is NavigableString and child.strip() for child in tag.children)
-
-
-def _removable_unit(element: Tag, text: str) -> Tag | None:
+def _removable_unit(element: HtmlElement, text: str) -> HtmlElement | None:
     """The element to remove for a matching block, or None when it must stay."""
     unit = element
-    if unit.name in KEPT_TAGS:
+    if unit.tag in KEPT_TAGS:
         return None
-    for parent in element.parents:
-        if parent.name in PROTECTED_TAGS or normalise_text(parent.get_text(" ")) != text:
+    for parent in element.iterancestors():
+        if parent.tag in PROTECTED_TAGS or normalise_text(" ".join(parent.itertext())) != text:
             break
-        if parent.name in KEPT_TAGS:
+        if parent.tag in KEPT_TAGS:
             return None
         unit = parent
-    if unit.name in INLINE_TAGS and isinstance(unit.parent, Tag) and _holds_text(unit.parent):
+    parent = unit.getparent()
+    if unit.tag in INLINE_TAGS and parent is not None and _holds_text(parent):
         return None  # a link or span inside running text: part of a sentence
     return unit

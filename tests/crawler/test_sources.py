@@ -95,7 +95,7 @@ def test_load_accepts_a_string_path(tmp_path: Path) -> None:
         (
             'feeds = ["https://a.example/f"]\ncontent_selector = "div["',
             'source "bad", key "content_selector": invalid CSS selector \'div[\': '
-            "Malformed attribute selector at position 3",
+            "Expected ident or '*', got <EOF at 4>",
         ),
         (
             'feeds = ["https://a.example/f"]\ndrop_selectors = [".ads", "p..x"]',

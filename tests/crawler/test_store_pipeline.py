@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ def open_store(tmp_path: Path) -> Iterator[Any]:
 
 def test_the_sources_rules_are_the_pipelines_options(open_store: Any) -> None:
     store = open_store()
-    assert store.pipeline.options == SOURCE.extract_options()
+    assert store.pipeline.options == replace(SOURCE.extract_options(), collect_blocks=True)
     assert store.pipeline.options.drop_selectors == (".ad-slot",)
 
 

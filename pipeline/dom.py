@@ -1,0 +1,150 @@
+"""Small helpers over lxml trees: parsing, element names, classes, bounded text, safe removal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from cssselect import GenericTranslator
+from lxml import etree
+from lxml.html import HtmlElement, document_fromstring
+from trafilatura.utils import load_html
+
+from pipeline.errors import UnreadablePage
+
+# Elements whose text is never page content.
+NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "title", "head"})
+
+
+def parse(html: str) -> HtmlElement:
+    """The page as an lxml tree, fragments wrapped in <html><body> as browsers do."""
+    try:
+        tree = document_fromstring(html)
+    except ValueError:
+        # lxml refuses str input that declares an encoding (<?xml ... encoding=...?>);
+        # trafilatura's loader strips the declaration first.
+        tree = load_html(html)
+    except etree.ParserError:
+        tree = None
+    if tree is None or tree.find(".//body") is None:
+        raise UnreadablePage("no <body> in the parsed HTML")
+    return tree
+
+
+def css(selector: str) -> etree.XPath:
+    """A compiled XPath for a CSS selector (lxml has no CSS engine of its own)."""
+    return etree.XPath(GenericTranslator().css_to_xpath(selector))
+
+
+def elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Root and every element below it, in document order (comments and the like skipped)."""
+    return root.iter(tag=etree.Element)
+
+
+def markup(element: HtmlElement) -> str:
+    """The element's class and id attributes, space-separated, for pattern matching."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def markup_matches(element: HtmlElement, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` occurs in the element's class or id."""
+    return pattern.search(markup(element)) is not None
+
+
+def text_of(element: HtmlElement) -> str:
+    """The element's text with whitespace collapsed."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def text_within(element: HtmlElement, limit: int) -> str | None:
+    """The element's text, whitespace collapsed, or None once it is known to exceed ``limit``.
+
+    Stops early: a climb towards the page root meets ancestors whose whole text is costly."""
+    parts: list[str] = []
+    length = -1
+    for chunk in element.itertext():
+        words = chunk.split()
+        if not words:
+            continue
+        parts.append(" ".join(words))
+        length += len(parts[-1]) + 1
+        if length > limit:
+            return None
+    return " ".join(parts)
+
+
+def ancestors(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The element's parents, nearest first."""
+    parent = element.getparent()
+    while parent is not None:
+        yield parent
+        parent = parent.getparent()
+
+
+def is_attached(element: HtmlElement, root: HtmlElement) -> bool:
+    """Whether the element is still in root's tree (an ancestor may have been removed)."""
+    return element is root or any(parent is root for parent in ancestors(element))
+
+
+def remove_all(found: Iterable[HtmlElement], root: HtmlElement) -> int:
+    """Remove elements (keeping the text that follows each), skipping ones already gone."""
+    removed = 0
+    for element in list(found):
+        if element is not root and is_attached(element, root):
+            element.drop_tree()
+            removed += 1
+    return removed
+
+
+def has_descendant(element: HtmlElement, tags: Iterable[str]) -> bool:
+    """Whether the element is, or contains, one of the tags."""
+    names = tuple(tags)
+    return element.tag in names or next(element.iter(*names), None) is not None
+
+
+# Attributes that name an element: its classes and id, and the test ids and component names
+# that sites with hashed class names still give their widgets.
+NAME_ATTRIBUTES: tuple[str, ...] = ("class", "id", "data-testid", "data-component", "data-module")
+NAMES = etree.XPath(" | ".join(f"//@{attribute}" for attribute in NAME_ATTRIBUTES))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassIndex:
+    """Every name of every element of a page (class tokens, id, test ids), lowercased.
+
+    Built with one libxml2 query and reused by every step that looks for elements by their
+    names: a regex over these strings is far cheaper than an XPath predicate per element.
+    """
+
+    entries: tuple[tuple[str, HtmlElement, str], ...]  # (name, element, attribute)
+
+    @classmethod
+    def of(cls, root: HtmlElement) -> ClassIndex:
+        entries: list[tuple[str, HtmlElement, str]] = []
+        for value in NAMES(root):
+            element, attribute = value.getparent(), value.attrname
+            names = value.split() if attribute == "class" else [value.strip()]
+            entries.extend((name.lower(), element, attribute) for name in names if name)
+        return cls(tuple(entries))
+
+    def find(
+        self, pattern: re.Pattern[str], names: tuple[str, ...] = NAME_ATTRIBUTES
+    ) -> list[HtmlElement]:
+        """Elements with a name (in one of the ``names`` attributes) that ``pattern`` matches,
+        in page order."""
+        found = {
+            element: None
+            for name, element, attribute in self.entries
+            if attribute in names and pattern.search(name)
+        }
+        return list(found)
+
+
+BODY_TEXT = etree.XPath("//body//text()")
+
+
+def text_holder(text: etree._ElementUnicodeResult) -> HtmlElement | None:
+    """The element whose content a text node is (a tail belongs to its element's parent)."""
+    element = text.getparent()
+    return element.getparent() if text.is_tail and element is not None else element
