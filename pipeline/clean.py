@@ -177,8 +177,8 @@ class TextRule:
     trigger: re.Pattern[str]
     whole: TextMatcher
     max_chars: int
-    # Lowercase literals, one of which is in every text the trigger matches: a cheap first test
-    # that spares most of a page's text nodes the (many, case-insensitive) triggers.
+    # Lowercase literals, one of which starts a word of every text the trigger matches: a cheap
+    # first test that spares most of a page's text nodes the (many, case-insensitive) triggers.
     keywords: tuple[str, ...]
     needs_tags: tuple[str, ...] = ()
     accepts: Callable[[HtmlElement], bool] | None = None
@@ -501,16 +501,48 @@ TEXT_RULES: tuple[TextRule, ...] = (
     SHARE_BAR,
 )
 
-# Every text rule's keywords: one search of each lowercased text node decides whether the
-# rules' own triggers need a look at it. Very short nodes ("Ad", "Ads") always get one.
-ANY_KEYWORD = re.compile(
-    "|".join(
-        re.escape(keyword)
-        for rule in (*TEXT_RULES, COMMENTS_HEADING, COMMENTS_TITLE)
-        for keyword in rule.keywords
-    )
+ALL_TEXT_RULES: tuple[TextRule, ...] = (COMMENTS_HEADING, COMMENTS_TITLE, *TEXT_RULES)
+
+
+def _keyword_pattern(rules: tuple[TextRule, ...]) -> re.Pattern[str]:
+    """Any of the rules' keywords, at the start of a word ("©" aside), as their triggers' words
+    are: "ad" in "had" wakes no rule."""
+    words = sorted({re.escape(k) for rule in rules for k in rule.keywords if k != "©"}, key=len)
+    return re.compile(r"\b(?:" + "|".join(reversed(words)) + ")|©")
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordTier:
+    """The text rules that can apply to a text node of at most ``max_chars`` characters (a
+    longer text cannot lie inside what a rule removes), and one pattern for their keywords."""
+
+    max_chars: int
+    rules: tuple[TextRule, ...]
+    keywords: re.Pattern[str]
+
+    def candidates(self, lowered: str) -> set[TextRule]:
+        """The rules one of whose keywords ``lowered`` contains."""
+        found = self.keywords.findall(lowered)
+        if not found:  # most texts
+            return set()
+        words = set(found)
+        return {rule for rule in self.rules if not words.isdisjoint(rule.keywords)}
+
+
+# One tier per distinct limit, longest first: long paragraphs are checked for the few rules
+# that allow long texts with a small pattern; short texts meet every rule's keywords at once.
+KEYWORD_TIERS: tuple[KeywordTier, ...] = tuple(
+    KeywordTier(limit, rules, _keyword_pattern(rules))
+    for limit in sorted({rule.max_chars for rule in ALL_TEXT_RULES}, reverse=True)
+    for rules in [tuple(rule for rule in ALL_TEXT_RULES if rule.max_chars >= limit)]
 )
-SHORT_TEXT = 12
+MAX_RULE_CHARS = KEYWORD_TIERS[0].max_chars
+
+
+def _tier(length: int) -> KeywordTier:
+    """The tier of the rules whose limit a text of ``length`` characters is within."""
+    return next(tier for tier in reversed(KEYWORD_TIERS) if tier.max_chars >= length)
+
 
 # Elements that sit inside a line of text rather than make one.
 INLINE_TAGS = frozenset(
@@ -524,7 +556,8 @@ WIDGET_HINTS = re.compile(
     "onetrust|cookiebot|cc-|caption|credit|author|about|sabox|molongui|abh_|pp-"
 )
 
-TextNodes = list[tuple[HtmlElement, str]]
+# A text node some rule's trigger matches: its element, its text, and those rules.
+TextNodes = list[tuple[HtmlElement, str, frozenset[TextRule]]]
 
 
 def preclean(html: str) -> str:
@@ -545,12 +578,12 @@ class Removed:
 def remove_boilerplate(root: HtmlElement, index: ClassIndex | None = None) -> Removed:
     """Remove boilerplate elements from the parsed page ``root`` in place."""
     index = index or ClassIndex.of(root)
-    comments = _remove_comment_sections(root, index)
+    nodes = _text_nodes(root)
+    comments = _remove_comment_sections(root, index, nodes)
     captions = [*root.iter("figcaption"), *index.find(CAPTION_CLASS)]
     _remove(root, [*captions, *root.iter(*AD_TAGS)])
     # Words before markup: a box found by its words goes whole, while a widget class on one of
     # its parts (a sign-up form's "subscriptions") would leave the rest of the box behind.
-    nodes = _text_nodes(root)
     for rule in TEXT_RULES:
         _remove(root, _with_followers(_matches(root, nodes, rule), rule))
     _remove(root, _small_widgets(root, index))
@@ -561,11 +594,12 @@ def _remove(root: HtmlElement, elements: list[HtmlElement] | Iterator[HtmlElemen
     remove_all((e for e in list(elements) if not _is_protected(e)), root)
 
 
-def _remove_comment_sections(root: HtmlElement, index: ClassIndex) -> list[HtmlElement]:
+def _remove_comment_sections(
+    root: HtmlElement, index: ClassIndex, nodes: TextNodes
+) -> list[HtmlElement]:
     sections = index.find(COMMENT_SECTION, names=("class", "id"))
     sections += [form for form in root.iter("form") if form.find(".//textarea") is not None]
     _remove(root, sections)
-    nodes = _text_nodes(root)
     for rule in (COMMENTS_HEADING, COMMENTS_TITLE):
         for heading in _matches(root, nodes, rule):
             # Without a comment service's markup the thread is the section the heading opens,
@@ -597,14 +631,16 @@ def _comment_lists_after(heading: HtmlElement) -> list[HtmlElement]:
 
 def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement]:
     rules: dict[HtmlElement, MarkupRule] = {}
-    for name, element, attribute in index.entries:
-        if element in rules or not WIDGET_HINTS.search(name):
+    for name, owners in index.names.items():
+        if not WIDGET_HINTS.search(name):
             continue
-        if attribute == "id" and element.tag in HEADINGS:
-            continue  # a heading's id is an anchor made of its words
         rule = next((rule for rule in MARKUP_RULES if rule.pattern.search(name)), None)
-        if rule is not None:
-            rules[element] = rule
+        if rule is None:
+            continue
+        for element, attribute in owners:
+            if attribute == "id" and element.tag in HEADINGS:
+                continue  # a heading's id is an anchor made of its words
+            rules.setdefault(element, rule)
     for element, rule in rules.items():
         if is_attached(element, root) and _is_widget(element, rule):
             yield element
@@ -620,26 +656,30 @@ def _is_widget(element: HtmlElement, rule: MarkupRule) -> bool:
 
 
 def _text_nodes(root: HtmlElement) -> TextNodes:
-    """The body's text nodes that some text rule may be about, each with its element."""
-    nodes = []
+    """The body's text nodes that some text rule's trigger matches, with those rules."""
+    nodes: TextNodes = []
     for text in BODY_TEXT(root):
-        stripped = text.strip()
-        if not stripped:
+        # A text longer than a rule's limit cannot lie inside what the rule removes: long prose
+        # is ruled out before any pattern runs on it.
+        length = len(text) if len(text) <= MAX_RULE_CHARS else len(" ".join(text.split()))
+        if length > MAX_RULE_CHARS:
             continue
-        if len(stripped) > SHORT_TEXT and ANY_KEYWORD.search(stripped.lower()) is None:
+        candidates = _tier(length).candidates(text.lower())
+        rules = frozenset(rule for rule in candidates if rule.trigger.search(text))
+        if not rules:
             continue
         holder = text_holder(text)
         if holder is not None and holder.tag not in NON_CONTENT_TAGS:
-            nodes.append((holder, str(text)))
+            nodes.append((holder, str(text), rules))
     return nodes
 
 
 def _matches(root: HtmlElement, nodes: TextNodes, rule: TextRule) -> list[HtmlElement]:
     """The outermost elements that are wholly the boilerplate ``rule`` describes."""
     found: dict[HtmlElement, None] = {}
-    for holder, text in nodes:
+    for holder, _text, rules in nodes:
         # An earlier rule may have removed the text with its element.
-        if not rule.trigger.search(text) or not is_attached(holder, root):
+        if rule not in rules or not is_attached(holder, root):
             continue
         element = _largest_match(holder, rule)
         if element is not None:

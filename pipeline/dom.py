@@ -114,34 +114,35 @@ class ClassIndex:
     """Every name of every element of a page (class tokens, id, test ids), lowercased.
 
     Built with one libxml2 query and reused by every step that looks for elements by their
-    names: a regex over these strings is far cheaper than an XPath predicate per element.
+    names: a regex over the page's distinct names is far cheaper than an XPath predicate per
+    element (a page repeats a few hundred names over thousands of elements).
     """
 
-    entries: tuple[tuple[str, HtmlElement, str], ...]  # (name, element, attribute)
+    names: dict[str, list[tuple[HtmlElement, str]]]  # name -> (element, attribute) in page order
 
     @classmethod
     def of(cls, root: HtmlElement) -> ClassIndex:
-        entries: list[tuple[str, HtmlElement, str]] = []
+        names: dict[str, list[tuple[HtmlElement, str]]] = {}
         for value in NAMES(root):
             element, attribute = value.getparent(), value.attrname
-            names = value.split() if attribute == "class" else [value.strip()]
-            entries.extend((name.lower(), element, attribute) for name in names if name)
-        return cls(tuple(entries))
+            tokens = value.lower().split() if attribute == "class" else [value.strip().lower()]
+            for token in tokens:
+                names.setdefault(token, []).append((element, attribute))
+        return cls(names)
 
     def find(
         self, pattern: re.Pattern[str], names: tuple[str, ...] = NAME_ATTRIBUTES
     ) -> list[HtmlElement]:
-        """Elements with a name (in one of the ``names`` attributes) that ``pattern`` matches,
-        in page order."""
-        found = {
-            element: None
-            for name, element, attribute in self.entries
-            if attribute in names and pattern.search(name)
-        }
+        """Elements with a name (in one of the ``names`` attributes) that ``pattern`` matches."""
+        found: dict[HtmlElement, None] = {}
+        for name, owners in self.names.items():
+            if pattern.search(name):
+                found.update((e, None) for e, attribute in owners if attribute in names)
         return list(found)
 
 
-BODY_TEXT = etree.XPath("//body//text()")
+# Non-blank text only: the whitespace between tags is most of a page's text nodes.
+BODY_TEXT = etree.XPath("//body//text()[normalize-space(.)]")
 
 
 def text_holder(text: etree._ElementUnicodeResult) -> HtmlElement | None:
