@@ -313,13 +313,15 @@ COMMENT_FORM = TextRule(
 )
 # The labels sites put before a link to another of their articles.
 RELATED_LABEL = (
-    r"also read|read also|read more|must read|also see|see also|also watch|must watch|"
+    r"also read|read also|read more|must read|also see|see also|see more|also on [\w.-]+|"
+    r"also watch|must watch|"
     r"related(?: posts?| articles?| stories| news| reads?| coverage)?|don['’]?t miss|"
     r"recommended(?: for you| reads?| stories| articles)?|you (?:may|might) also like|"
     r"more (?:stories|news|to read)"
 )
 RELATED_KEYWORDS: tuple[str, ...] = (
     "read", "see", "watch", "related", "miss", "recommended", "you may", "you might", "more",
+    "also",
 )  # fmt: skip
 # A label needs its colon, or a text node of its own: "Read more about the finale" is prose.
 RELATED_START = re.compile(rf"^\s*(?:{RELATED_LABEL})\s*(?:[:\-–—|»>]|$)", re.I)
@@ -544,6 +546,12 @@ def _tier(length: int) -> KeywordTier:
     return next(tier for tier in reversed(KEYWORD_TIERS) if tier.max_chars >= length)
 
 
+# Paragraphs and headings holding a link, for the lone-link teasers; a teaser is a headline,
+# a few words to a couple of lines.
+LINKED_BLOCKS = etree.XPath("//body//*[self::p or self::h2 or self::h3 or self::h4][.//a]")
+MIN_LONE_LINK_WORDS = 3
+MAX_LONE_LINK_CHARS = 200
+
 # Elements that sit inside a line of text rather than make one.
 INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "cite", "code", "em", "i", "mark", "q", "small", "span", "strong", "u"}
@@ -587,6 +595,7 @@ def remove_boilerplate(root: HtmlElement, index: ClassIndex | None = None) -> Re
     for rule in TEXT_RULES:
         _remove(root, _with_followers(_matches(root, nodes, rule), rule))
     _remove(root, _small_widgets(root, index))
+    _remove(root, _lone_links(root))
     return Removed(comment_areas=(*comments, *index.find(COMMENT_MARKUP)))
 
 
@@ -627,6 +636,18 @@ def _comment_lists_after(heading: HtmlElement) -> list[HtmlElement]:
         for sibling in heading.itersiblings(tag=etree.Element)
         if sibling.tag in ("ol", "ul") or COMMENT_MARKUP.search(sibling.get("class") or "")
     ]
+
+
+def _lone_links(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Paragraphs and headings that are nothing but one link to another page: teasers for
+    other articles ("CLICK HERE TO GET THE APP", a related headline), not the article's prose."""
+    for element in LINKED_BLOCKS(root):
+        links = list(element.iter("a"))
+        if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
+            continue
+        text = text_within(element, MAX_LONE_LINK_CHARS)
+        if text and len(text.split()) >= MIN_LONE_LINK_WORDS and text == text_of(links[0]):
+            yield element
 
 
 def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement]:

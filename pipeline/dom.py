@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cssselect import GenericTranslator
 from lxml import etree
-from lxml.html import HtmlElement, document_fromstring
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 from trafilatura.utils import load_html
 
 from pipeline.errors import UnreadablePage
@@ -17,10 +17,15 @@ from pipeline.errors import UnreadablePage
 NON_CONTENT_TAGS = frozenset({"script", "style", "noscript", "template", "title", "head"})
 
 
+# As trafilatura's own loader parses: HTML comments and processing instructions would sit in
+# the tree as children and skew its choice of the main content (whole paragraphs went missing).
+PARSER = HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True)
+
+
 def parse(html: str) -> HtmlElement:
     """The page as an lxml tree, fragments wrapped in <html><body> as browsers do."""
     try:
-        tree = document_fromstring(html)
+        tree = document_fromstring(html, parser=PARSER)
     except ValueError:
         # lxml refuses str input that declares an encoding (<?xml ... encoding=...?>);
         # trafilatura's loader strips the declaration first.

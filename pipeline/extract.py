@@ -13,6 +13,7 @@ from trafilatura.settings import Document, Extractor
 from trafilatura.xml import xmltotxt
 from w3lib.encoding import html_to_unicode
 
+from pipeline.blocks import drop_furniture
 from pipeline.clean import remove_boilerplate
 from pipeline.dates import comment_days
 from pipeline.dom import ClassIndex, parse
@@ -73,7 +74,7 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     _check_page_type(root)
     metadata = overrides.apply(_metadata(root, url, days, index))
     document = _run_trafilatura(root, url, options)
-    text = _without_headline(document_text(document), metadata.title)
+    text = drop_furniture(document_text(document), metadata.title)
     _check_text(text, options)
     return _extracted(url, text, metadata, blocks)
 
@@ -116,14 +117,6 @@ def _check_text(text: str, options: ExtractOptions) -> None:
     if options.min_paragraph_chars and longest < options.min_paragraph_chars:
         # Menus and headline lists are many short lines; an article has at least one paragraph.
         raise NotAnArticle(f"no paragraph of {options.min_paragraph_chars} characters or more")
-
-
-def _without_headline(text: str, title: str | None) -> str:
-    # Some themes put the <h1> inside the content; the headline is metadata, not body text.
-    first, _, rest = text.partition(BLOCK_SEPARATOR)
-    if title and rest and " ".join(first.split()).casefold() == title.casefold():
-        return rest
-    return text
 
 
 def _run_trafilatura(root: HtmlElement, url: str, options: ExtractOptions) -> Document:

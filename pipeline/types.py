@@ -12,7 +12,7 @@ class ExtractOptions:
 
     include_tables: bool = True
     favor_precision: bool = False
-    favor_recall: bool = False
+    favor_recall: bool = True
     # Pages whose main text is shorter than this are "not an article" (listing pages, stubs).
     min_text_chars: int = 200
     # ... and pages without a single paragraph this long are lists of headlines, not articles.

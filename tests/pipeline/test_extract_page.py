@@ -277,12 +277,18 @@ def test_listing_page_is_not_an_article() -> None:
     assert str(raised.value).startswith("not-an-article: ")
 
 
-def test_listing_page_without_json_ld_needs_the_paragraph_check() -> None:
+def test_listing_page_without_json_ld_is_not_an_article() -> None:
     html = read_page("listing_kdrama.html").replace('"CollectionPage"', '"WebPage"')
-    # Off by default (it rejects real short-paragraph articles); a source may turn it on.
-    assert extract(html, LISTING_URL).text
+    # Its headlines are lone links to other pages: teasers, removed, which leaves too little.
+    with pytest.raises(NotAnArticle, match="characters of main text"):
+        extract(html, LISTING_URL)
+
+
+def test_the_paragraph_check_rejects_pages_of_short_lines_when_asked() -> None:
+    page = article_page()
+    assert extract(page, "https://x.example/a").text
     with pytest.raises(NotAnArticle, match="paragraph"):
-        extract(html, LISTING_URL, ExtractOptions(min_paragraph_chars=120))
+        extract(page, "https://x.example/a", ExtractOptions(min_paragraph_chars=5000))
 
 
 def test_short_text_is_not_an_article() -> None:

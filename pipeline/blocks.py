@@ -1,0 +1,65 @@
+"""Last pass over the extracted text, block by block: lines that are page furniture, not prose.
+
+Boilerplate that survives into the main text in the same few shapes on many sites: the headline
+repeated, a dateline standing alone ("October 12, 2017", "Updated at 1:23 p.m."), a copyright
+or ISSN line. Each is a whole block; a sentence that merely contains a date or a "©" stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.dates import parse_datetime
+
+BLOCK_SEPARATOR = "\n\n"
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+WEEKDAYS = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+TIME = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?"
+DATE = (
+    rf"(?:{WEEKDAYS},?\s+)?(?:{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS},?\s+\d{{4}}|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}})"
+)
+# A block that is only a dateline: "Published Monday, Nov. 18, 2019", "October 12, 2017 - 11:28
+# AMT", "Updated at 1:23 p.m.", "(Published Monday, Nov. 18, 2019)".
+DATELINE = re.compile(
+    rf"\(?\s*(?:(?:published|posted|updated|last updated|modified)(?:\s+on|\s+at)?:?\s*)?"
+    rf"(?:{DATE}(?:\s*(?:[-–—|,]|at)?\s*{TIME})?|{TIME})\s*\)?\.?",
+    re.I,
+)
+# "© 2019 Site", "Copyright Inexhibit 2019 - ISSN: 2283-5474", "All rights reserved."
+COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright\b).{0,120}|.{0,80}\ball rights reserved\b.{0,40}|.{0,80}\bissn\b.{0,40}",
+    re.I,
+)
+
+
+def drop_furniture(text: str, title: str | None) -> str:
+    """The text without blocks that are the headline again, a lone dateline, a credit line, a
+    copyright or a bare URL."""
+    heading = _normalised(title or "")
+    blocks = text.split(BLOCK_SEPARATOR)
+    return BLOCK_SEPARATOR.join(b for b in blocks if not _is_furniture(_normalised(b), heading))
+
+
+# Wire-service credit lines: "Reporting by A; Editing by B".
+CREDIT_LINE = re.compile(
+    r"\(?(?:reporting|additional reporting|writing|editing|compiled|produced) by\b.{0,400}", re.I
+)
+# Leftovers of comment sections and bare links: "3 comments", "Tell us what you think", a URL.
+COMMENT_STUB = re.compile(r"(?:\d+\s+)?comments?|tell us what you think\W*|https?://\S+", re.I)
+FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB)
+
+
+def _normalised(block: str) -> str:
+    return " ".join(block.split())
+
+
+def _is_furniture(block: str, heading: str) -> bool:
+    if heading and block.casefold() == heading.casefold():
+        return True
+    if any(pattern.fullmatch(block) for pattern in FURNITURE):
+        return True
+    return len(block) <= 40 and parse_datetime(block) is not None
