@@ -12,6 +12,7 @@ import re
 from pipeline.dates import parse_datetime
 
 BLOCK_SEPARATOR = "\n\n"
+DIGIT = re.compile(r"\d")
 MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -62,4 +63,6 @@ def _is_furniture(block: str, heading: str) -> bool:
         return True
     if any(pattern.fullmatch(block) for pattern in FURNITURE):
         return True
-    return len(block) <= 40 and parse_datetime(block) is not None
+    return (
+        len(block) <= 40 and DIGIT.search(block) is not None and parse_datetime(block) is not None
+    )

@@ -61,6 +61,7 @@ HUMAN_DATE_FORMATS: tuple[str, ...] = (
     "%B %d, %Y at %I:%M %p",
     "%B %d, %Y %I:%M %p",
 )
+YEAR = re.compile(r"\b\d{4}\b")
 # Outside this range a date is a placeholder ("0001-01-01") or a typo, not a publication date.
 PLAUSIBLE_YEARS = range(1990, 2101)
 
@@ -176,6 +177,8 @@ def _parse_rfc2822(value: str) -> datetime | None:
 
 
 def _parse_human(value: str) -> datetime | None:
+    if not YEAR.search(value):  # strptime is slow, and every format needs a four-digit year
+        return None
     text = " ".join(value.replace(",", ", ").split()).replace(" ,", ",")
     for date_format in HUMAN_DATE_FORMATS:
         try:
