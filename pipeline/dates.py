@@ -45,10 +45,8 @@ MODIFIED_TIME_MARKUP = re.compile(r"updated|modified", re.I)
 FOREIGN_TIME_MARKUP = re.compile(r"widget|sidebar|related|comment|recent|popular|trending", re.I)
 FOREIGN_TIME_TAGS = frozenset({"aside", "nav"})
 
-# Comment threads, and the elements in them that carry a comment's date.
-COMMENT_MARKUP = re.compile(r"comment", re.I)
+# The elements of a comment thread that carry its comments' dates.
 COMMENT_DATE_MARKUP = re.compile(r"date|time|meta", re.I)
-PAGE_SKELETON_TAGS = frozenset({"html", "body", "main", "article"})
 
 ITEMPROP = etree.XPath(".//*[@itemprop = $key]")
 DATE_VALUE_ATTRIBUTES: tuple[str, ...] = ("datetime", "content", "title")

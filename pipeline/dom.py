@@ -102,12 +102,6 @@ def remove_all(found: Iterable[HtmlElement], root: HtmlElement) -> int:
     return removed
 
 
-def has_descendant(element: HtmlElement, tags: Iterable[str]) -> bool:
-    """Whether the element is, or contains, one of the tags."""
-    names = tuple(tags)
-    return element.tag in names or next(element.iter(*names), None) is not None
-
-
 # Attributes that name an element: its classes and id, and the test ids and component names
 # that sites with hashed class names still give their widgets.
 NAME_ATTRIBUTES: tuple[str, ...] = ("class", "id", "data-testid", "data-component", "data-module")

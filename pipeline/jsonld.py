@@ -19,7 +19,6 @@ WEB_PAGE_TYPE = re.compile(r"\w*Page")
 # one of them: listicles declare their list as one.)
 LISTING_TYPE = re.compile(r"CollectionPage|SearchResultsPage|ProfilePage")
 SITE_TYPE = re.compile(r"WebSite|\w*Organization|Corporation")
-PERSON_TYPE = re.compile(r"Person")
 
 
 JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
