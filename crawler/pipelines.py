@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
+from crawler.records import article_record
 from crawler.sources import Source
 from pipeline.errors import PipelineError
 from pipeline.types import ExtractOptions, Processed
 from storage import repository
 from storage.db import make_engine, make_sessionmaker
-from storage.records import ArticleRecord, Outcome, ShowRef, SourceCounts
+from storage.records import ArticleRecord, Outcome, SourceCounts
 
 logger = logging.getLogger(__name__)
 
@@ -180,23 +181,12 @@ class StorePipeline:
         raise DropItem(f"{reason}: {url} {detail}".strip())
 
     def _record(self, item: FetchedPage, processed: Processed) -> ArticleRecord:
-        extracted = processed.extracted
-        return ArticleRecord(
+        return article_record(
+            processed,
             source=item.source,
-            canonical_url=processed.identity.canonical_url,
-            urls=processed.identity.urls,
-            title=extracted.title,
-            author=extracted.author,
-            published=extracted.published,
-            modified=extracted.modified,
-            tags=extracted.tags,
-            language=extracted.language,
-            text=extracted.text,
-            text_hash=processed.fingerprint.text_hash,
+            fetched_url=item.url,
             raw_html=item.body,
             encoding=item.encoding,
             fetched_at=item.fetched_at,
-            shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
             run_id=self.run_id,
-            image=extracted.image,
         )

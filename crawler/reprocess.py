@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from crawler.extraction import PagePool
+from crawler.records import article_content
 from crawler.sources import Source
 from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
 from pipeline.types import ExtractOptions, Processed
 from storage import queries, repository
-from storage.records import Reextracted, ShowRef, StoredPage
+from storage.records import StoredPage
 
 Progress = Callable[[int], None]  # told how many articles were done since the last call
 
@@ -58,7 +59,7 @@ def reprocess(
                 progress(1)
                 continue
             old_hash = _text_hash(session, article_id)
-            if repository.refresh_article(session, article_id, _fields(processed)):
+            if repository.refresh_article(session, article_id, article_content(processed)):
                 changed += 1
                 hashes |= {old_hash, processed.fingerprint.text_hash}
         progress(1)
@@ -82,19 +83,3 @@ def _text_hash(session: Session, article_id: int) -> str:
     row = queries.article_text_hash(session, article_id)
     assert row is not None
     return row
-
-
-def _fields(processed: Processed) -> Reextracted:
-    extracted = processed.extracted
-    return Reextracted(
-        title=extracted.title,
-        author=extracted.author,
-        published=extracted.published,
-        modified=extracted.modified,
-        tags=extracted.tags,
-        language=extracted.language,
-        text=extracted.text,
-        text_hash=processed.fingerprint.text_hash,
-        image=extracted.image,
-        shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
-    )

@@ -149,8 +149,8 @@ class StoredPage:
 
 
 @dataclass(frozen=True, slots=True)
-class Reextracted:
-    """A stored article's fields as a new run of the pipeline over its stored HTML gives them."""
+class ArticleContent:
+    """An article's extracted fields: what one run of the pipeline over its HTML gives."""
 
     title: str | None
     author: str | None

@@ -28,9 +28,9 @@ from storage.models import (
     SourceBlock,
 )
 from storage.records import (
+    ArticleContent,
     ArticleRecord,
     Outcome,
-    Reextracted,
     SaveResult,
     ShowRef,
     SourceCounts,
@@ -349,7 +349,7 @@ def latest_page(session: Session, article_id: int) -> StoredPage:
     )
 
 
-def refresh_article(session: Session, article_id: int, fields: Reextracted) -> bool:
+def refresh_article(session: Session, article_id: int, fields: ArticleContent) -> bool:
     """Replace an article's extracted fields (and its latest revision's) with ``fields``.
 
     Returns whether anything changed. The article keeps its URLs, revision number and history;
