@@ -548,7 +548,7 @@ def _tier(length: int) -> KeywordTier:
 
 # Paragraphs and headings holding a link, for the lone-link teasers; a teaser is a headline,
 # a few words to a couple of lines.
-LINKED_BLOCKS = etree.XPath("//body//*[self::p or self::h2 or self::h3 or self::h4][.//a]")
+LINKED_BLOCKS = etree.XPath(" | ".join(f"//body//{tag}[.//a]" for tag in ("p", "h2", "h3", "h4")))
 MIN_LONE_LINK_WORDS = 3
 MAX_LONE_LINK_CHARS = 200
 
