@@ -123,6 +123,8 @@ class Article(Base):
     revision: Mapped[int]
     first_seen: Mapped[datetime]
     last_changed: Mapped[datetime]
+    # The crawl run that stored it first: a run's new and duplicate counts are read from these.
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
 
     source: Mapped[Source] = relationship()
     urls: Mapped[list[ArticleUrl]] = relationship(order_by="ArticleUrl.id")

@@ -214,6 +214,7 @@ def _insert_article(session: Session, record: ArticleRecord, urls: list[str]) ->
         duplicate_of_id=original_id,
         revision=1,
         first_seen=record.fetched_at,
+        first_run_id=record.run_id,
     )
     _copy_content(article, record)
     session.add(article)
@@ -455,7 +456,27 @@ def finish_run(
     run.error = error
     for source, source_counts in counts.items():
         add_run_counts(session, run_id, source, source_counts)
+    _settle_new_and_duplicate(session, run_id)
     session.flush()
+
+
+def _settle_new_and_duplicate(session: Session, run_id: int) -> None:
+    """Count the run's new and duplicate articles as they stand at its end.
+
+    A copy stored before its original (sources are crawled side by side) was new when stored
+    and became a duplicate when the earlier-published original arrived; the run's counts say
+    what it left in the store.
+    """
+    rows = session.execute(
+        select(Source.name, Article.duplicate_of_id.is_not(None), func.count())
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.first_run_id == run_id)
+        .group_by(Source.name, Article.duplicate_of_id.is_not(None))
+    )
+    settled: dict[tuple[str, bool], int] = {(name, copy): count for name, copy, count in rows}
+    for tally in session.scalars(select(CrawlRunSource).where(CrawlRunSource.run_id == run_id)):
+        tally.new = settled.get((tally.source, False), 0)
+        tally.duplicate = settled.get((tally.source, True), 0)
 
 
 def add_run_counts(session: Session, run_id: int, source: str, counts: SourceCounts) -> None:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.crawl
 # Local sites answer instantly; politeness delays would only slow the tests down.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
+COLUMNS = ("pages", "new", "updated", "duplicate", "unchanged", "failed")
 BOILERPLATE = (
     "WhatsApp",
     "Telegram Group",
@@ -93,12 +94,19 @@ def test_crawl_prints_a_summary_per_source(store: Store) -> None:
     rows = {line.split("│")[1].strip(): line for line in summary.splitlines() if "│" in line}
     assert set(rows) == {"kdramabuzz", "syndicator"}
     # kdramabuzz: four articles plus a dead link; the AMP and tracking variants add nothing new.
-    cells = [c.strip() for c in rows["kdramabuzz"].split("│")[1:-1]]
-    assert cells[0] == "kdramabuzz"
-    assert dict(zip(["new", "updated", "failed"], [cells[2], cells[3], cells[6]], strict=True)) == {
+    cells = {
+        source: dict(zip(COLUMNS, [c.strip() for c in line.split("│")[2:-1]], strict=True))
+        for source, line in rows.items()
+    }
+    assert {k: cells["kdramabuzz"][k] for k in ("new", "updated", "failed")} == {
         "new": "4",
         "updated": "0",
         "failed": "1",
+    }
+    # The syndicated copy is counted as what it ended up as, whichever source was stored first.
+    assert {k: cells["syndicator"][k] for k in ("new", "duplicate")} == {
+        "new": "1",
+        "duplicate": "1",
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun
 from storage.queries import get_run, list_failures, list_runs
-from storage.records import FailureRow, SourceCounts
+from storage.records import ArticleRecord, FailureRow, Outcome, SourceCounts
 from storage.repository import (
     add_run_counts,
     finish_run,
     mark_stale_runs,
     record_failure,
+    save_article,
     start_run,
 )
+
+RecordFactory = Callable[..., ArticleRecord]
 
 
 def test_a_started_run_is_running_without_counts(db_session: Session) -> None:
@@ -30,11 +34,11 @@ def test_a_started_run_is_running_without_counts(db_session: Session) -> None:
 
 def test_sources_write_their_own_counts_and_finish_replaces_them(db_session: Session) -> None:
     run_id = start_run(db_session)
-    add_run_counts(db_session, run_id, "variety", SourceCounts(pages=3, new=3))
+    add_run_counts(db_session, run_id, "variety", SourceCounts(pages=3, updated=3))
     add_run_counts(db_session, run_id, "deadline", SourceCounts(pages=1, failed=1))
-    add_run_counts(db_session, run_id, "variety", SourceCounts(pages=4, new=3, unchanged=1))
+    add_run_counts(db_session, run_id, "variety", SourceCounts(pages=4, updated=3, unchanged=1))
 
-    final = SourceCounts(pages=2, new=1, duplicate=1)
+    final = SourceCounts(pages=2, updated=1, failed=1)
     finish_run(db_session, run_id, status="ok", counts={"deadline": final})
 
     run = get_run(db_session, run_id)
@@ -43,7 +47,37 @@ def test_sources_write_their_own_counts_and_finish_replaces_them(db_session: Ses
     assert run.finished_at is not None
     assert run.counts == {
         "deadline": final,
-        "variety": SourceCounts(pages=4, new=3, unchanged=1),
+        "variety": SourceCounts(pages=4, updated=3, unchanged=1),
+    }
+
+
+def test_new_and_duplicate_are_what_the_run_left_in_the_store(
+    db_session: Session, make_record: RecordFactory
+) -> None:
+    run_id = start_run(db_session)
+    # The copy is stored first (its source was quicker), then the earlier-published original.
+    copy = make_record(
+        "https://copier.example/a", text="Same story.", source="copier", run_id=run_id
+    )
+    assert save_article(db_session, copy).outcome is Outcome.NEW
+    original = make_record(
+        "https://origin.example/a",
+        text="Same story.",
+        source="origin",
+        run_id=run_id,
+        published=copy.published - timedelta(days=1),  # type: ignore[operator]
+    )
+    assert save_article(db_session, original).outcome is Outcome.NEW
+    add_run_counts(db_session, run_id, "copier", SourceCounts(pages=1, new=1))
+    add_run_counts(db_session, run_id, "origin", SourceCounts(pages=1, new=1))
+
+    finish_run(db_session, run_id, status="ok", counts={})
+
+    run = get_run(db_session, run_id)
+    assert run is not None
+    assert run.counts == {
+        "copier": SourceCounts(pages=1, new=0, duplicate=1),
+        "origin": SourceCounts(pages=1, new=1, duplicate=0),
     }
 
 
