@@ -26,7 +26,8 @@ DATE = (
 # A block that is only a dateline: "Published Monday, Nov. 18, 2019", "October 12, 2017 - 11:28
 # AMT", "Updated at 1:23 p.m.", "(Published Monday, Nov. 18, 2019)".
 DATELINE = re.compile(
-    rf"\(?\s*(?:(?:published|posted|updated|last updated|modified)(?:\s+on|\s+at)?:?\s*)?"
+    rf"\(?\s*(?:(?:first published|published|posted|updated|last updated|modified)"
+    rf"(?:\s+on|\s+at)?\s*:?\s*)?"
     rf"(?:{DATE}(?:\s*(?:[-–—|,]|at)?\s*{TIME})?|{TIME})\s*\)?\.?",
     re.I,
 )
@@ -50,12 +51,15 @@ CREDIT_LINE = re.compile(
     r"\(?(?:reporting|additional reporting|writing|editing|compiled|produced) by\b.{0,400}", re.I
 )
 # Leftovers of comment sections and bare links: "3 comments", "Tell us what you think", a URL.
-COMMENT_STUB = re.compile(r"(?:\d+\s+)?comments?|tell us what you think\W*|https?://\S+", re.I)
+COMMENT_STUB = re.compile(
+    r"(?:\d+\s+)?comments?|post (?:a )?comment\W*|tell us what you think\W*|https?://\S+", re.I
+)
 FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB)
 
 
 def _normalised(block: str) -> str:
-    return " ".join(block.split())
+    # A one-line list item is judged by its words: "- Published 18 November 2019".
+    return " ".join(block.split()).removeprefix("- ")
 
 
 def _is_furniture(block: str, heading: str) -> bool:

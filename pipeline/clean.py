@@ -317,10 +317,11 @@ RELATED_LABEL = (
     r"also watch|must watch|"
     r"related(?: posts?| articles?| stories| news| reads?| coverage)?|don['’]?t miss|"
     r"recommended(?: for you| reads?| stories| articles)?|you (?:may|might) also like|"
-    r"more (?:stories|news|to read)"
+    r"more (?:stories|news|to read)|most (?:read|popular|viewed)"
 )
 RELATED_KEYWORDS: tuple[str, ...] = (
     "read", "see", "watch", "related", "miss", "recommended", "you may", "you might", "more",
+    "most",
     "also",
 )  # fmt: skip
 # A label needs its colon, or a text node of its own: "Read more about the finale" is prose.
@@ -366,7 +367,8 @@ RELATED_HEADING = TextRule(
         r"\s*(?:also read|read also|must read|also see|see also|don['’]?t miss|"
         r"related (?:posts?|articles?|stories|news|reads?|coverage)|"
         r"recommended (?:for you|reads?|stories|articles)|you (?:may|might) also like|"
-        r"more (?:stories|news|to read))\s*[:\-–—|»>]?\s*",
+        r"more (?:stories|news|to read)|most (?:read|popular|viewed)(?: in [\w ]{1,30})?)"
+        r"\s*[:\-–—|»>]?\s*",
         re.I,
     ),
     max_chars=60,
