@@ -256,6 +256,24 @@ SOCIAL_CTA_BUTTON = TextRule(
     keywords=SOCIAL_CTA.keywords,
     needs_tags=("a", "button"),
 )
+PLATFORM = re.compile(rf"\b(?:{SOCIAL_PLATFORMS})\b", re.I)
+MIN_PLATFORMS = 2
+
+
+def _names_platforms(element: HtmlElement) -> bool:
+    found = {name.lower() for name in PLATFORM.findall(text_of(element))}
+    return len(found) >= MIN_PLATFORMS
+
+
+# ... and as a sentence of its own that sends the reader to several platforms: "Follow Newsbeat
+# on Instagram, Facebook, Twitter and YouTube." ("Follow the cast on Instagram" names one.)
+SOCIAL_CTA_SENTENCE = TextRule(
+    trigger=re.compile(r"^\W*(?:follow|join|subscribe to|like)\b", re.I),
+    whole=re.compile(r"\W*(?:follow|join|subscribe to|like)\b.*", re.I | re.S),
+    max_chars=250,
+    keywords=("follow", "join", "subscri", "like"),
+    accepts=_names_platforms,
+)
 # "4 thoughts on “All Of Us Are Dead Season 2: …”", "One Response to “…”".
 COMMENTS_HEADING = TextRule(
     trigger=re.compile(r"\b(?:thoughts?|comments?|responses?|replies)\s+(?:on|to)\b", re.I),
@@ -493,6 +511,7 @@ SHARE_BAR = TextRule(
 TEXT_RULES: tuple[TextRule, ...] = (
     SOCIAL_CTA,
     SOCIAL_CTA_BUTTON,
+    SOCIAL_CTA_SENTENCE,
     COMMENT_FORM,
     RELATED_LINK,
     RELATED_HEADING,
@@ -551,6 +570,8 @@ def _tier(length: int) -> KeywordTier:
 # Paragraphs and headings holding a link, for the lone-link teasers; a teaser is a headline,
 # a few words to a couple of lines.
 LINKED_BLOCKS = etree.XPath(" | ".join(f"//body//{tag}[.//a]" for tag in ("p", "h2", "h3", "h4")))
+# ... and lists whose every item is such a link: "more on this" lists of other headlines.
+LINK_LISTS = etree.XPath("//body//ul[li//a] | //body//ol[li//a]")
 MIN_LONE_LINK_WORDS = 3
 MAX_LONE_LINK_CHARS = 200
 
@@ -644,12 +665,24 @@ def _lone_links(root: HtmlElement) -> Iterator[HtmlElement]:
     """Paragraphs and headings that are nothing but one link to another page: teasers for
     other articles ("CLICK HERE TO GET THE APP", a related headline), not the article's prose."""
     for element in LINKED_BLOCKS(root):
-        links = list(element.iter("a"))
-        if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
-            continue
-        text = text_within(element, MAX_LONE_LINK_CHARS)
-        if text and len(text.split()) >= MIN_LONE_LINK_WORDS and text == text_of(links[0]):
+        if _is_lone_link(element):
             yield element
+    for linked_list in LINK_LISTS(root):
+        items = list(linked_list.iterchildren("li"))
+        if len(items) >= 2 and all(_is_lone_link(item) for item in items):
+            yield linked_list
+
+
+def _is_lone_link(element: HtmlElement) -> bool:
+    links = list(element.iter("a"))
+    if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
+        return False
+    text = text_within(element, MAX_LONE_LINK_CHARS)
+    return (
+        bool(text)
+        and len((text or "").split()) >= MIN_LONE_LINK_WORDS
+        and text == text_of(links[0])
+    )
 
 
 def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement]:

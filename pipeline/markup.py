@@ -15,8 +15,11 @@ META_KEY_ATTRIBUTES: tuple[str, ...] = ("property", "name", "itemprop", "http-eq
 MetaIndex = dict[str, tuple[str, ...]]
 
 # Classes and ids of the element that holds an article's body text.
+# Whole names only: "story-body__link" is a link inside the body, not the body.
 ARTICLE_BODY_MARKUP = re.compile(
-    r"entry-content|post-content|article-body|articlebody|post-body|story-body", re.I
+    r"(?<![\w-])(?:entry-content|post-content|article-body|articlebody|post-body|story-body)"
+    r"(?![\w-])",
+    re.I,
 )
 BODY_MARKUP = re.compile(ARTICLE_BODY_MARKUP.pattern)  # for the lowercased ClassIndex
 BODY_PROPERTY = etree.XPath("//*[@itemprop='articleBody']")
