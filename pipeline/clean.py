@@ -335,15 +335,19 @@ RELATED_LABEL = (
     r"also watch|must watch|"
     r"related(?: posts?| articles?| stories| news| reads?| coverage)?|don['’]?t miss|"
     r"recommended(?: for you| reads?| stories| articles)?|you (?:may|might) also like|"
-    r"more (?:stories|news|to read)|most (?:read|popular|viewed)"
+    r"more (?:stories|news|to read)|most (?:read|popular|viewed)|"
+    # The same labels on sites in other languages (Italian, Portuguese, Spanish, German, French).
+    r"leggi anche(?: su)?|leia (?:também|mais)|veja também|lea también|lee también|"
+    r"te puede interesar|lesen sie auch|auch interessant|mehr zum thema|(?:à )?lire aussi"
 )
 RELATED_KEYWORDS: tuple[str, ...] = (
     "read", "see", "watch", "related", "miss", "recommended", "you may", "you might", "more",
-    "most",
+    "most", "leggi", "leia", "veja", "lea", "lee", "te puede", "lesen", "auch", "mehr", "lire",
+    "à lire",
     "also",
 )  # fmt: skip
 # A label needs its colon, or a text node of its own: "Read more about the finale" is prose.
-RELATED_START = re.compile(rf"^\s*(?:{RELATED_LABEL})\s*(?:[:\-–—|»>]|$)", re.I)
+RELATED_START = re.compile(rf"^\s*\(?\s*(?:{RELATED_LABEL})\s*(?:[:\-–—|»>]|$)", re.I)
 # Links must be most of the text after the label: a teaser, not a paragraph with a link in it.
 MIN_TEASER_LINK_SHARE = 0.6
 
@@ -362,7 +366,7 @@ def _is_teaser(element: HtmlElement) -> bool:
 # for other articles dropped into the article body.
 RELATED_LINK = TextRule(
     trigger=RELATED_START,
-    whole=re.compile(rf"\s*(?:{RELATED_LABEL})\b.*", re.I | re.S),
+    whole=re.compile(rf"\s*\(?\s*(?:{RELATED_LABEL})\b.*", re.I | re.S),
     max_chars=250,
     keywords=RELATED_KEYWORDS,
     needs_tags=("a",),
