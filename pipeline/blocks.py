@@ -38,12 +38,27 @@ COPYRIGHT = re.compile(
 )
 
 
-def drop_furniture(text: str, title: str | None) -> str:
+def drop_furniture(text: str, title: str | None, tags: tuple[str, ...] = ()) -> str:
     """The text without blocks that are the headline again, a lone dateline, a credit line, a
-    copyright or a bare URL."""
+    copyright, a bare URL or the page's own tags listed again."""
     heading = _normalised(title or "")
+    known_tags = {tag.casefold() for tag in tags}
     blocks = text.split(BLOCK_SEPARATOR)
-    return BLOCK_SEPARATOR.join(b for b in blocks if not _is_furniture(_normalised(b), heading))
+    return BLOCK_SEPARATOR.join(
+        block
+        for block in blocks
+        if not _is_furniture(_normalised(block), heading)
+        and not _is_tag_line(_normalised(block), known_tags)
+    )
+
+
+def _is_tag_line(block: str, tags: set[str]) -> bool:
+    """ "Tags: a, b, c" or just "a, b, c" where most of the items are the page's own tags."""
+    items = [item.strip().casefold() for item in TAGS_LABEL.sub("", block).split(",")]
+    items = [item for item in items if item]
+    if len(items) < MIN_TAG_ITEMS or not tags:
+        return False
+    return sum(item in tags for item in items) >= TAG_LINE_SHARE * len(items)
 
 
 # Wire-service credit lines: "Reporting by A; Editing by B".
@@ -54,6 +69,9 @@ CREDIT_LINE = re.compile(
 COMMENT_STUB = re.compile(
     r"(?:\d+\s+)?comments?|post (?:a )?comment\W*|tell us what you think\W*|https?://\S+", re.I
 )
+TAGS_LABEL = re.compile(r"^(?:tags|tagged|tagged with|topics|keywords)\s*:\s*", re.I)
+MIN_TAG_ITEMS = 3
+TAG_LINE_SHARE = 0.8
 FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB)
 
 

@@ -74,7 +74,7 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     _check_page_type(root)
     metadata = overrides.apply(_metadata(root, url, days, index))
     document = _run_trafilatura(root, url, options)
-    text = drop_furniture(document_text(document), metadata.title)
+    text = drop_furniture(document_text(document), metadata.title, metadata.tags)
     _check_text(text, options)
     return _extracted(url, text, metadata, blocks)
 

@@ -318,3 +318,53 @@ def test_a_cta_line_between_line_breaks_goes_alone() -> None:
     assert "Instagram" not in text
     assert PROSE in text
     assert LONG_SENTENCE in text
+
+
+def content(body: str) -> str:
+    """The visible text of an article body after cleaning."""
+    return visible_text(
+        preclean(f'<html><body><div class="entry-content">{body}</div></body></html>')
+    )
+
+
+def test_a_paragraph_that_is_one_link_to_another_page_goes() -> None:
+    text = content(
+        f"<p>{LONG_SENTENCE}</p>"
+        '<p><a href="/other-story">CLICK HERE TO GET THE FOX NEWS APP</a></p>'
+        '<p><a href="#section-2">Jump to the cast list</a></p>'
+        '<p>Read <a href="/other">the earlier review</a> for background on the first season.</p>'
+    )
+    assert "FOX NEWS APP" not in text
+    assert "Jump to the cast list" in text  # an anchor within the page is navigation of its own
+    assert "for background on the first season" in text  # a link inside a sentence stays
+
+
+def test_a_list_made_only_of_links_to_other_headlines_goes() -> None:
+    text = content(
+        f"<p>{LONG_SENTENCE}</p>"
+        '<ul><li><a href="/a">Moon Rush: Private Lunar Lander Plans</a></li>'
+        '<li><a href="/b">Where Commercial Landers Will Land on the Moon</a></li></ul>'
+        '<ul><li>Blue Origin, Kent, Washington</li><li><a href="/c">SpaceX</a>, Hawthorne</li></ul>'
+    )
+    assert "Moon Rush" not in text
+    assert "Blue Origin, Kent, Washington" in text and "Hawthorne" in text
+
+
+def test_a_follow_us_sentence_naming_several_platforms_goes() -> None:
+    text = content(
+        f"<p>{LONG_SENTENCE}</p>"
+        '<p><i>Follow Newsbeat on </i><a href="https://instagram.com/x">Instagram</a>, '
+        '<a href="https://facebook.com/x">Facebook</a> and <a href="https://x.com/x">Twitter</a>.'
+        "</p>"
+        "<p>Follow the cast on Instagram for behind-the-scenes photos from the set.</p>"
+    )
+    assert "Follow Newsbeat" not in text
+    assert "Follow the cast on Instagram" in text  # one platform, a piece of the story
+
+
+@pytest.mark.parametrize(
+    "label", ["Leggi anche:", "Veja também:", "Lesen Sie auch:", "Lire aussi :"]
+)
+def test_related_links_labelled_in_other_languages_go(label: str) -> None:
+    text = content(f'<p>{LONG_SENTENCE}</p><p>{label} <a href="/x">Another headline here</a></p>')
+    assert "Another headline here" not in text
