@@ -40,16 +40,23 @@ COPYRIGHT = re.compile(
 
 def drop_furniture(text: str, title: str | None, tags: tuple[str, ...] = ()) -> str:
     """The text without blocks that are the headline again, a lone dateline, a credit line, a
-    copyright, a bare URL or the page's own tags listed again."""
+    copyright, a bare URL, a control's label or the page's own tags listed again. In a list,
+    each item is judged on its own."""
     heading = _normalised(title or "")
     known_tags = {tag.casefold() for tag in tags}
-    blocks = text.split(BLOCK_SEPARATOR)
-    return BLOCK_SEPARATOR.join(
-        block
-        for block in blocks
-        if not _is_furniture(_normalised(block), heading)
-        and not _is_tag_line(_normalised(block), known_tags)
-    )
+
+    def is_furniture(line: str) -> bool:
+        line = _normalised(line)
+        return _is_furniture(line, heading) or _is_tag_line(line, known_tags)
+
+    kept = []
+    for block in text.split(BLOCK_SEPARATOR):
+        lines = block.split("\n")
+        if len(lines) > 1 and all(line.startswith("- ") for line in lines):
+            block = "\n".join(line for line in lines if not is_furniture(line))
+        if block and not is_furniture(block):
+            kept.append(block)
+    return BLOCK_SEPARATOR.join(kept)
 
 
 def _is_tag_line(block: str, tags: set[str]) -> bool:
@@ -69,10 +76,18 @@ CREDIT_LINE = re.compile(
 COMMENT_STUB = re.compile(
     r"(?:\d+\s+)?comments?|post (?:a )?comment\W*|tell us what you think\W*|https?://\S+", re.I
 )
+# Controls and labels of the page's chrome that survive as lines of their own.
+UI_LABEL = re.compile(
+    r"(?:print(?: this)?(?: article| story| page)?|order reprints|reprints|text size|font size|"
+    r"e-?mail(?: this)?(?: article| story)?|share(?: this)?(?: article| story)?|by|close|menu|"
+    r"skip to (?:main )?content|an error has occurred, please try again later|"
+    r"updated \d+ (?:minutes?|hours?|days?) ago)\W*",
+    re.I,
+)
 TAGS_LABEL = re.compile(r"^(?:tags|tagged|tagged with|topics|keywords)\s*:\s*", re.I)
 MIN_TAG_ITEMS = 3
 TAG_LINE_SHARE = 0.8
-FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB)
+FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB, UI_LABEL)
 
 
 def _normalised(block: str) -> str:

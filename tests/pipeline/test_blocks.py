@@ -32,6 +32,9 @@ def furniture_gone(block: str, tags: tuple[str, ...] = ()) -> bool:
         "3 Comments",
         "Tell us what YOU think...",
         "Post Comment (+)",
+        "Print Article",
+        "Order Reprints",
+        "By",
     ],
 )
 def test_a_line_of_furniture_goes(block: str) -> None:
@@ -60,3 +63,8 @@ def test_the_pages_own_tags_listed_again_go() -> None:
     assert not furniture_gone("Seoul, Busan, Incheon and Daegu", tags)
     assert not furniture_gone("Squid Game, Netflix", tags)
     assert not furniture_gone("Tags: Squid Game, Netflix, K-drama", ())
+
+
+def test_in_a_list_each_item_is_judged_on_its_own() -> None:
+    text = f"{PROSE}\n\n- Order Reprints\n- Print Article\n\n- Lee Jung-jae as Gi-hun\n- Text size"
+    assert drop_furniture(text, TITLE) == f"{PROSE}\n\n- Lee Jung-jae as Gi-hun"
