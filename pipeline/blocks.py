@@ -42,21 +42,38 @@ def drop_furniture(text: str, title: str | None, tags: tuple[str, ...] = ()) -> 
     """The text without blocks that are the headline again, a lone dateline, a credit line, a
     copyright, a bare URL, a control's label or the page's own tags listed again. In a list,
     each item is judged on its own."""
-    heading = _normalised(title or "")
+    headings = _headline_forms(title or "")
     known_tags = {tag.casefold() for tag in tags}
 
     def is_furniture(line: str) -> bool:
         line = _normalised(line)
-        return _is_furniture(line, heading) or _is_tag_line(line, known_tags)
+        return _is_furniture(line, headings) or _is_tag_line(line, known_tags)
+
+    def is_heading_or_dateline(line: str) -> bool:
+        line = _normalised(line)
+        return line.casefold() in headings or DATELINE.fullmatch(line) is not None
 
     kept = []
     for block in text.split(BLOCK_SEPARATOR):
         lines = block.split("\n")
         if len(lines) > 1 and all(line.startswith("- ") for line in lines):
             block = "\n".join(line for line in lines if not is_furniture(line))
+        elif len(lines) > 1:
+            # Lines held together by <br>: a headline or dateline among them goes on its own.
+            block = "\n".join(line for line in lines if not is_heading_or_dateline(line))
         if block and not is_furniture(block):
             kept.append(block)
     return BLOCK_SEPARATOR.join(kept)
+
+
+def _headline_forms(title: str) -> set[str]:
+    """The headline as the body may repeat it: whole, or without a "Section | " prefix or a
+    " | Site" suffix the title carries."""
+    title = _normalised(title).casefold()
+    if not title:
+        return set()
+    head, _, tail = title.partition(" | ")
+    return {title, head, tail} - {""} if tail else {title}
 
 
 def _is_tag_line(block: str, tags: set[str]) -> bool:
@@ -95,8 +112,8 @@ def _normalised(block: str) -> str:
     return " ".join(block.split()).removeprefix("- ")
 
 
-def _is_furniture(block: str, heading: str) -> bool:
-    if heading and block.casefold() == heading.casefold():
+def _is_furniture(block: str, headings: set[str]) -> bool:
+    if block.casefold() in headings:
         return True
     if any(pattern.fullmatch(block) for pattern in FURNITURE):
         return True

@@ -68,3 +68,11 @@ def test_the_pages_own_tags_listed_again_go() -> None:
 def test_in_a_list_each_item_is_judged_on_its_own() -> None:
     text = f"{PROSE}\n\n- Order Reprints\n- Print Article\n\n- Lee Jung-jae as Gi-hun\n- Text size"
     assert drop_furniture(text, TITLE) == f"{PROSE}\n\n- Lee Jung-jae as Gi-hun"
+
+
+def test_the_headline_goes_without_its_section_or_site_and_from_among_lines() -> None:
+    title = "Opinion | Is Football Violence a Crime?"
+    text = f"Is Football Violence a Crime?\n\n{PROSE}"
+    assert drop_furniture(text, title) == PROSE
+    lines = f"Calendário Stock Car 2018\nOctober 12, 2017\n{PROSE}"
+    assert drop_furniture(lines, "Calendário Stock Car 2018") == PROSE
