@@ -31,9 +31,11 @@ DATELINE = re.compile(
     rf"(?:{DATE}(?:\s*(?:[-–—|,]|at)?\s*{TIME})?|{TIME})\s*\)?\.?",
     re.I,
 )
-# "© 2019 Site", "Copyright Inexhibit 2019 - ISSN: 2283-5474", "All rights reserved."
+# "© 2019 Site", "Copyright Inexhibit 2019 - ISSN: 2283-5474", "All rights reserved.", and a
+# caption that ends in its picture's copyright: "Jewels, installation views, photos © Inexhibit".
 COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright\b).{0,120}|.{0,80}\ball rights reserved\b.{0,40}|.{0,80}\bissn\b.{0,40}",
+    r"(?:©|\(c\)|copyright\b).{0,120}|.{0,80}\ball rights reserved\b.{0,40}|.{0,80}\bissn\b.{0,40}|"
+    r".{0,150}\b(?:photos?|images?|pictures?)\s*©\s*.{1,60}",
     re.I,
 )
 
@@ -104,7 +106,21 @@ UI_LABEL = re.compile(
 TAGS_LABEL = re.compile(r"^(?:tags|tagged|tagged with|topics|keywords)\s*:\s*", re.I)
 MIN_TAG_ITEMS = 3
 TAG_LINE_SHARE = 0.8
-FURNITURE: tuple[re.Pattern[str], ...] = (DATELINE, COPYRIGHT, CREDIT_LINE, COMMENT_STUB, UI_LABEL)
+# The author's contact line: "Write to Al Root at allen.root@dowjones.com", "Have a tip? Amy
+# Kuperinsky may be reached at ...@...": an address and words that hand it to the reader.
+CONTACT_LINE = re.compile(
+    r"(?=.{0,300}$)(?=.*\b(?:write to|reached at|reach (?:him|her|them|us|me)|contact|e-?mail|"
+    r"tips?)\b).*\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b.*",
+    re.I,
+)
+FURNITURE: tuple[re.Pattern[str], ...] = (
+    DATELINE,
+    COPYRIGHT,
+    CREDIT_LINE,
+    COMMENT_STUB,
+    UI_LABEL,
+    CONTACT_LINE,
+)
 
 
 def _normalised(block: str) -> str:
