@@ -17,12 +17,9 @@ class ShowRef:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleRecord:
-    """One fetched and processed article page, ready to be stored."""
+class ArticleContent:
+    """An article's extracted fields: what one run of the pipeline over its HTML gives."""
 
-    source: str
-    canonical_url: str
-    urls: tuple[str, ...]  # every URL this page was seen at, canonical first
     title: str | None
     author: str | None
     published: datetime | None
@@ -31,13 +28,23 @@ class ArticleRecord:
     language: str | None
     text: str
     text_hash: str
+    image: str | None = None
+    shows: tuple[ShowRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleRecord(ArticleContent):
+    """One fetched and processed article page, ready to be stored: its content, where it was
+    found, and the page as fetched."""
+
+    source: str
+    canonical_url: str
+    urls: tuple[str, ...]  # every URL this page was seen at, canonical first
     raw_html: bytes  # the page as fetched (uncompressed here; the store compresses it)
     encoding: str | None
     fetched_at: datetime
-    shows: tuple[ShowRef, ...] = ()
     run_id: int | None = None
     fetched_url: str | None = None  # the URL the HTML came from; the canonical URL when not given
-    image: str | None = None  # the lead image's URL
 
 
 class Outcome(enum.StrEnum):
@@ -146,19 +153,3 @@ class StoredPage:
     raw_html: bytes
     encoding: str | None
     fetched_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleContent:
-    """An article's extracted fields: what one run of the pipeline over its HTML gives."""
-
-    title: str | None
-    author: str | None
-    published: datetime | None
-    modified: datetime | None
-    tags: tuple[str, ...]
-    language: str | None
-    text: str
-    text_hash: str
-    image: str | None = None
-    shows: tuple[ShowRef, ...] = ()

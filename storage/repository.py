@@ -271,16 +271,16 @@ def _update_article(session: Session, article: Article, record: ArticleRecord) -
 
 def _copy_content(article: Article, record: ArticleRecord) -> None:
     """Set the fields that change from one version of an article to the next."""
-    article.title = record.title
-    article.author = record.author
-    article.published = record.published
-    article.modified = record.modified
-    article.tags = list(record.tags)
-    article.language = record.language
-    article.text = record.text
-    article.text_hash = record.text_hash
-    article.image = record.image
+    _set_content(article, record)
     article.last_changed = record.fetched_at
+
+
+def _set_content(article: Article, content: ArticleContent) -> None:
+    """Set the article's extracted fields (not its show links, which are rows of their own)."""
+    article.title, article.author = content.title, content.author
+    article.published, article.modified = content.published, content.modified
+    article.tags, article.language = list(content.tags), content.language
+    article.text, article.text_hash, article.image = content.text, content.text_hash, content.image
 
 
 def _revision(article_id: int, number: int, record: ArticleRecord) -> Revision:
@@ -359,10 +359,7 @@ def refresh_article(session: Session, article_id: int, fields: ArticleContent) -
     """
     article = session.get_one(Article, article_id)
     before = _extracted_fields(article)
-    article.title, article.author = fields.title, fields.author
-    article.published, article.modified = fields.published, fields.modified
-    article.tags, article.language, article.image = list(fields.tags), fields.language, fields.image
-    article.text, article.text_hash = fields.text, fields.text_hash
+    _set_content(article, fields)
     latest = session.scalars(
         select(Revision).where(Revision.article_id == article_id).order_by(Revision.number.desc())
     ).first()
