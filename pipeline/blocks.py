@@ -95,12 +95,15 @@ CREDIT_LINE = re.compile(
 COMMENT_STUB = re.compile(
     r"(?:\d+\s+)?comments?|post (?:a )?comment\W*|tell us what you think\W*|https?://\S+", re.I
 )
-# Controls and labels of the page's chrome that survive as lines of their own.
+# Controls and labels of the page's chrome that survive as lines of their own (reading time
+# and table-of-contents labels included).
 UI_LABEL = re.compile(
     r"(?:print(?: this)?(?: article| story| page)?|order reprints|reprints|text size|font size|"
     r"e-?mail(?: this)?(?: article| story)?|share(?: this)?(?: article| story)?|by|close|menu|"
     r"skip to (?:main )?content|an error has occurred, please try again later|"
-    r"updated \d+ (?:minutes?|hours?|days?) ago)\W*",
+    r"updated \d+ (?:minutes?|hours?|days?) ago|back to top|published|table of contents|contents|"
+    r"in this article|(?:\w+\s+)?\d+\s*(?:min(?:ute)?s?\.?|minutes?)\s*"
+    r"(?:read(?:ing)?(?: time)?))\W*",
     re.I,
 )
 TAGS_LABEL = re.compile(r"^(?:tags|tagged|tagged with|topics|keywords)\s*:\s*", re.I)

@@ -38,6 +38,12 @@ def furniture_gone(block: str, tags: tuple[str, ...] = ()) -> bool:
         "Jewels after Jewels, installation views, photos © Inexhibit, 2018",
         "Write to Al Root at allen.root@dowjones.com",
         "Have a tip? Amy Kuperinsky may be reached at akuperinsky@example.com.",
+        "3 MIN. READ",
+        "- 11 min read",
+        "4 minute read time",
+        "Table of Contents",
+        "In this article",
+        "Back to top",
     ],
 )
 def test_a_line_of_furniture_goes(block: str) -> None:
@@ -54,6 +60,8 @@ def test_a_line_of_furniture_goes(block: str) -> None:
         "Fans sent their photos to the studio, and the director answered every email in person.",
         "The actor shared new photos by the pool on Instagram after the finale.",
         "Season 3",
+        "The episode is a 3 minute read of the script, performed live by the cast.",
+        "Contents of the box set include a behind-the-scenes book.",
     ],
 )
 def test_prose_that_mentions_the_same_things_stays(block: str) -> None:
