@@ -19,6 +19,7 @@ from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
 from crawler.records import article_record
 from crawler.sources import Source
+from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
 from pipeline.types import ExtractOptions, Processed
 from storage import repository
@@ -113,7 +114,7 @@ class StorePipeline:
         record = self._record(item, processed)
         try:
             with self.session.begin():
-                result = repository.save_article(self.session, record)
+                result = repository.save_article(self.session, record, copy_similarity)
                 if result.outcome is Outcome.NEW:
                     # In the article's transaction: each distinct article is counted once.
                     self._count_blocks(processed, item)

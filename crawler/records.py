@@ -23,6 +23,9 @@ def article_content(processed: Processed) -> ArticleContent:
         text_hash=processed.fingerprint.text_hash,
         image=extracted.image,
         shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
+        minhash=processed.fingerprint.minhash,
+        shingles=processed.fingerprint.shingles,
+        bands=processed.fingerprint.bands,
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from crawler.extraction import PagePool
 from crawler.records import article_content
 from crawler.sources import Source
+from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
 from pipeline.types import ExtractOptions, Processed
@@ -41,12 +42,13 @@ def reprocess(
     """Extract every chosen article again from its latest stored HTML, one transaction each.
 
     A page the pipeline now rejects keeps its stored fields (nothing is lost) and is counted
-    as failed. Duplicate links are set again at the end among the texts that changed.
+    as failed. Duplicate links (exact and near) are set again at the end for the texts that
+    changed.
     """
     with session.begin():
         ids = queries.article_ids(session, show=show, source=source)
     options: dict[str, ExtractOptions] = {}
-    changed, failed, hashes = 0, 0, set()
+    changed, failed, hashes, changed_ids = 0, 0, set(), []
     for article_id in ids:
         with session.begin():
             page = repository.latest_page(session, article_id)
@@ -61,10 +63,12 @@ def reprocess(
             old_hash = _text_hash(session, article_id)
             if repository.refresh_article(session, article_id, article_content(processed)):
                 changed += 1
+                changed_ids.append(article_id)
                 hashes |= {old_hash, processed.fingerprint.text_hash}
         progress(1)
     with session.begin():
         repository.relink_duplicates(session, hashes)
+        repository.relink_near_duplicates(session, changed_ids, copy_similarity)
     return ReprocessSummary(articles=len(ids), changed=changed, failed=failed)
 
 

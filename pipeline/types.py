@@ -65,9 +65,22 @@ class Identity:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """Content identity of an article's text: a hash of the normalised text."""
+    """Content identity of an article's text: a hash of the normalised text for exact copies,
+    and a MinHash signature with its LSH band keys for near ones (pipeline/dedup.py)."""
 
     text_hash: str
+    minhash: bytes = b""  # NUM_PERM little-endian uint32 values
+    shingles: int = 0  # how many distinct word shingles the text has
+    bands: tuple[int, ...] = ()  # one signed 64-bit key per LSH band
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """How alike two texts are: estimated Jaccard similarity of their shingle sets, and the
+    share of the shorter text's shingles found in the longer one (containment)."""
+
+    jaccard: float
+    containment: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,10 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -120,6 +122,12 @@ class Article(Base):
     image: Mapped[str | None] = mapped_column(Text)  # the lead image's URL
     # Set when the text copies an earlier article; points at an original, never at another copy.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    # How alike the copy is to the article it was matched with (1.0 for the same text).
+    similarity: Mapped[float | None] = mapped_column(Float)
+    # The text's MinHash signature and shingle count (pipeline/dedup.py); its band keys are
+    # rows of article_bands. NULL for articles stored before near-duplicate detection.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    shingles: Mapped[int | None]
     revision: Mapped[int]
     first_seen: Mapped[datetime]
     last_changed: Mapped[datetime]
@@ -139,6 +147,16 @@ class ArticleUrl(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     url: Mapped[str] = mapped_column(String, unique=True)
+
+
+class ArticleBand(Base):
+    """One LSH band key of an article's current text: articles sharing a key are candidate
+    near-duplicates. An indexed table, so every crawler process and machine sees the same index."""
+
+    __tablename__ = "article_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)
 
 
 class Revision(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,20 @@ class ArticleContent:
     text_hash: str
     image: str | None = None
     shows: tuple[ShowRef, ...] = ()
+    # The text's near-duplicate signature (pipeline.dedup): MinHash values, shingle count and
+    # LSH band keys. Empty when unknown: the article is then matched on its exact text only.
+    minhash: bytes = b""
+    shingles: int = 0
+    bands: tuple[int, ...] = ()
+
+
+class CopyJudge(Protocol):
+    """Decides from two signatures whether one text copies the other: the similarity if so,
+    else None (pipeline.dedup.copy_similarity; the store does not know the policy)."""
+
+    def __call__(self, a: bytes, a_shingles: int, b: bytes, b_shingles: int, /) -> float | None:
+        """The similarity of two texts when one copies the other, else None."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +121,7 @@ class ArticleRow:
     revision: int
     first_seen: datetime | None = None
     image: str | None = None  # the lead image's URL
+    similarity: float | None = None  # to the article it copies, when it is a copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +157,26 @@ class FailureRow:
     reason: str
     detail: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One article of a story cluster, as ``queries.stories`` returns it."""
+
+    id: int
+    source: str
+    url: str
+    title: str | None
+    published: datetime | None
+    similarity: float | None  # to the article it was matched with; None for the original
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story: an original article and the copies of it stored from other pages."""
+
+    original: StoryMember
+    copies: tuple[StoryMember, ...]
 
 
 @dataclass(frozen=True, slots=True)

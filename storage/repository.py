@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, undefer
 
 from storage.models import (
     Article,
+    ArticleBand,
     ArticleShow,
     ArticleUrl,
     CrawlRun,
@@ -30,6 +31,7 @@ from storage.models import (
 from storage.records import (
     ArticleContent,
     ArticleRecord,
+    CopyJudge,
     Outcome,
     SaveResult,
     ShowRef,
@@ -56,6 +58,17 @@ _URL_BATCH = 500
 TEMPLATE_MIN_PAGES = 3
 TEMPLATE_SHARE = 0.3
 
+# Near-duplicate candidates judged per saved article: those sharing the most band keys with it.
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """The stored original a new article copies, and how alike the two are."""
+
+    original_id: int
+    similarity: float
+
 
 def ensure_source(session: Session, name: str) -> int:
     """The id of the source called ``name``, created if it is new."""
@@ -79,14 +92,20 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def save_article(session: Session, record: ArticleRecord) -> SaveResult:
-    """Store one fetched article: new, a copy of a stored one, a changed one, or nothing new."""
+def save_article(
+    session: Session, record: ArticleRecord, judge: CopyJudge | None = None
+) -> SaveResult:
+    """Store one fetched article: new, a copy of a stored one, a changed one, or nothing new.
+
+    A new article copies a stored one when its text is the same, or, given a ``judge``, when
+    it shares LSH band keys with one and the judge confirms it from the two signatures.
+    """
     _take_write_lock(session)
     urls = _record_urls(record)
     owners = _url_owners(session, urls)
     article = _known_article(session, record.canonical_url, owners)
     if article is None:
-        return _insert_article(session, record, urls)
+        return _insert_article(session, record, urls, judge)
     _add_urls(session, article.id, [url for url in urls if url not in owners])
     if article.text_hash == record.text_hash:
         return SaveResult(Outcome.UNCHANGED, article.id, article.duplicate_of_id, article.revision)
@@ -203,8 +222,11 @@ def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
     session.flush()
 
 
-def _insert_article(session: Session, record: ArticleRecord, urls: list[str]) -> SaveResult:
-    original_id = _original_with_text(session, record.text_hash)
+def _insert_article(
+    session: Session, record: ArticleRecord, urls: list[str], judge: CopyJudge | None
+) -> SaveResult:
+    match = _original_of(session, record, judge)
+    original_id = match.original_id if match is not None else None
     displaced = _displaced_original(session, original_id, record)
     if displaced is not None:
         original_id = None  # this copy was published first: it becomes the original
@@ -212,6 +234,7 @@ def _insert_article(session: Session, record: ArticleRecord, urls: list[str]) ->
         source_id=ensure_source(session, record.source),
         canonical_url=record.canonical_url,
         duplicate_of_id=original_id,
+        similarity=match.similarity if match is not None and original_id is not None else None,
         revision=1,
         first_seen=record.fetched_at,
         first_run_id=record.run_id,
@@ -220,13 +243,46 @@ def _insert_article(session: Session, record: ArticleRecord, urls: list[str]) ->
     session.add(article)
     session.flush()
     _add_urls(session, article.id, urls)
+    _set_bands(session, article.id, record.bands)
     session.add(_revision(article.id, 1, record))
     _link_shows(session, article.id, record.shows)
     session.flush()
-    if displaced is not None:
-        _repoint_copies(session, displaced, article.id)
+    if displaced is not None and match is not None:
+        _repoint_copies(session, displaced, article.id, match.similarity)
     outcome = Outcome.NEW if original_id is None else Outcome.DUPLICATE
     return SaveResult(outcome, article.id, original_id, 1)
+
+
+def _original_of(
+    session: Session, record: ArticleContent, judge: CopyJudge | None
+) -> _Match | None:
+    """The original of the story a new text belongs to: by exact text, else by signature."""
+    exact = _original_with_text(session, record.text_hash)
+    if exact is not None:
+        return _Match(exact, 1.0)
+    if judge is None or not record.bands:
+        return None
+    return _best_match(session, record.bands, record.minhash, record.shingles, judge)
+
+
+def _best_match(
+    session: Session,
+    bands: tuple[int, ...],
+    minhash: bytes,
+    shingles: int,
+    judge: CopyJudge,
+    exclude: int | None = None,
+) -> _Match | None:
+    """The story whose member is most like a text, among the stored articles sharing band keys
+    with it that the judge confirms."""
+    best: _Match | None = None
+    for candidate_id, original_id, their_minhash, their_shingles in _candidates(
+        session, bands, exclude
+    ):
+        found = judge(their_minhash, their_shingles, minhash, shingles)
+        if found is not None and (best is None or found > best.similarity):
+            best = _Match(original_id or candidate_id, found)
+    return best
 
 
 def _original_with_text(session: Session, text_hash: str) -> int | None:
@@ -239,6 +295,38 @@ def _original_with_text(session: Session, text_hash: str) -> int | None:
     )
 
 
+def _candidates(
+    session: Session, bands: tuple[int, ...], exclude: int | None = None
+) -> list[tuple[int, int | None, bytes, int]]:
+    """Stored articles sharing band keys with a text, most shared first: id, the id of the
+    original it copies, signature and shingle count."""
+    shared = (
+        select(ArticleBand.article_id, func.count().label("shared"))
+        .where(ArticleBand.key.in_(bands))
+        .group_by(ArticleBand.article_id)
+        .order_by(func.count().desc(), ArticleBand.article_id)
+        .limit(MAX_CANDIDATES)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Article.id, Article.duplicate_of_id, Article.minhash, Article.shingles)
+        .join(shared, shared.c.article_id == Article.id)
+        .where(Article.minhash.is_not(None), Article.id != (exclude or -1))
+        .order_by(shared.c.shared.desc(), Article.id)
+    )
+    return [(row[0], row[1], row[2] or b"", row[3] or 0) for row in rows]
+
+
+def _set_bands(session: Session, article_id: int, bands: tuple[int, ...]) -> None:
+    """Make ``bands`` the article's LSH band keys (replacing those of an earlier text)."""
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    if bands:
+        session.execute(
+            insert(ArticleBand),
+            [{"key": key, "article_id": article_id} for key in dict.fromkeys(bands)],
+        )
+
+
 def _displaced_original(
     session: Session, original_id: int | None, record: ArticleRecord
 ) -> int | None:
@@ -249,8 +337,11 @@ def _displaced_original(
     return original_id if published is not None and record.published < published else None
 
 
-def _repoint_copies(session: Session, old_original: int, new_original: int) -> None:
+def _repoint_copies(
+    session: Session, old_original: int, new_original: int, similarity: float
+) -> None:
     """Make the old original, and every copy of it, copies of the new original."""
+    session.execute(update(Article).where(Article.id == old_original).values(similarity=similarity))
     session.execute(
         update(Article)
         .where((Article.id == old_original) | (Article.duplicate_of_id == old_original))
@@ -263,6 +354,7 @@ def _update_article(session: Session, article: Article, record: ArticleRecord) -
     number = article.revision + 1
     session.add(_revision(article.id, number, record))
     _copy_content(article, record)
+    _set_bands(session, article.id, record.bands)
     article.revision = number
     _link_shows(session, article.id, record.shows)
     session.flush()
@@ -281,6 +373,7 @@ def _set_content(article: Article, content: ArticleContent) -> None:
     article.published, article.modified = content.published, content.modified
     article.tags, article.language = list(content.tags), content.language
     article.text, article.text_hash, article.image = content.text, content.text_hash, content.image
+    article.minhash, article.shingles = content.minhash or None, content.shingles or None
 
 
 def _revision(article_id: int, number: int, record: ArticleRecord) -> Revision:
@@ -360,6 +453,7 @@ def refresh_article(session: Session, article_id: int, fields: ArticleContent) -
     article = session.get_one(Article, article_id)
     before = _extracted_fields(article)
     _set_content(article, fields)
+    _set_bands(session, article_id, fields.bands)
     latest = session.scalars(
         select(Revision).where(Revision.article_id == article_id).order_by(Revision.number.desc())
     ).first()
@@ -394,6 +488,56 @@ def relink_duplicates(session: Session, text_hashes: Iterable[str]) -> None:
             .values(duplicate_of_id=None)
         )
     session.flush()
+
+
+def relink_near_duplicates(session: Session, article_ids: Iterable[int], judge: CopyJudge) -> None:
+    """Decide near-duplicate links again for articles whose text changed (after a reprocess):
+    a copy that no longer matches its original stands alone; an original without copies that
+    now matches an earlier story joins it."""
+    for article_id in article_ids:
+        article = session.get_one(Article, article_id)
+        if article.minhash is None or article.shingles is None:
+            continue
+        if article.duplicate_of_id is not None:
+            original = session.get_one(Article, article.duplicate_of_id)
+            found = None
+            if original.minhash is not None and original.shingles is not None:
+                found = judge(
+                    original.minhash, original.shingles, article.minhash, article.shingles
+                )
+            if article.text_hash == original.text_hash:
+                found = 1.0
+            article.duplicate_of_id = None if found is None else article.duplicate_of_id
+            article.similarity = found
+        elif not _has_copies(session, article_id):
+            match = _near_original(session, article, judge)
+            if match is not None and _is_earlier(session, match.original_id, article):
+                article.duplicate_of_id, article.similarity = match.original_id, match.similarity
+    session.flush()
+
+
+def _near_original(session: Session, article: Article, judge: CopyJudge) -> _Match | None:
+    assert article.minhash is not None and article.shingles is not None
+    bands = tuple(
+        session.scalars(select(ArticleBand.key).where(ArticleBand.article_id == article.id))
+    )
+    best = _best_match(session, bands, article.minhash, article.shingles, judge, article.id)
+    return best if best is not None and best.original_id != article.id else None
+
+
+def _has_copies(session: Session, article_id: int) -> bool:
+    return (
+        session.scalar(select(Article.id).where(Article.duplicate_of_id == article_id).limit(1))
+        is not None
+    )
+
+
+def _is_earlier(session: Session, original_id: int, article: Article) -> bool:
+    """Whether the stored original came first: published earlier, else stored earlier."""
+    original = session.get_one(Article, original_id)
+    if original.published is not None and article.published is not None:
+        return original.published <= article.published
+    return original.id < article.id
 
 
 def _extracted_fields(article: Article) -> tuple[object, ...]:

@@ -3,6 +3,7 @@ later pages are extracted without it. Items are fed by hand (no Scrapy engine in
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -31,14 +32,18 @@ FOOTER = "Copyright 2024 Fake Site Media. Reproduction without permission is pro
 SHARED = (STOCK, SIDEBAR, FOOTER)
 
 
+WORDS = (
+    "actor director premiere season finale rating viewers streaming episode script cast "
+    "producer studio sequel trailer release interview critic award ceremony broadcast channel "
+    "drama comedy thriller romance villain hero mystery plot twist scene camera budget"
+).split()
+
+
 def paragraphs(n: int) -> list[str]:
-    """Story n's own paragraphs: long enough to be an article, shared with no other story."""
-    return [
-        f"Story {n}, part {part}: the cast of drama number {n} met the press on day {part} "
-        f"to talk about the long-awaited return of the series, which fans of show {n} have "
-        f"waited {part + n} years for."
-        for part in range(3)
-    ]
+    """Story n's own paragraphs: long enough to be an article, shared with no other story
+    (words drawn at random per story, so that no two stories are near-duplicates either)."""
+    rng = random.Random(n)
+    return [" ".join(rng.choices(WORDS, k=40)) + "." for _part in range(3)]
 
 
 def article_page(n: int) -> str:

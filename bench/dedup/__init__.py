@@ -1,0 +1,1 @@
+"""Near-duplicate benchmark data: labelled pairs and a throughput corpus from real articles."""
