@@ -34,10 +34,11 @@ R = TypeVar("R")
 
 ARTICLE_COLUMNS = (
     "id", "url", "urls", "source", "title", "author", "published", "modified", "tags",
-    "language", "text", "shows", "duplicate_of", "revision",
+    "language", "text", "shows", "duplicate_of", "similarity", "revision",
 )  # fmt: skip
 ARTICLE_TABLE_COLUMNS = ("id", "source", "title", "shows", "published", "revision", "duplicate_of")
 SHOW_COLUMNS = ("id", "name", "aliases", "articles")
+STORY_COLUMNS = ("story", "id", "role", "source", "published", "similarity", "url")
 SOURCE_COLUMNS = ("name", "enabled", "start_urls", "feeds", "sitemaps", "max_pages")
 COUNT_COLUMNS = ("pages", "new", "updated", "duplicate", "unchanged", "failed")
 
@@ -266,7 +267,8 @@ def articles(
     """List stored articles, newest first; duplicates are hidden unless asked for.
 
     JSON, JSON Lines and CSV carry every field: id, url, urls (canonical first), source,
-    title, author, published, modified, tags, language, text, shows, duplicate_of, revision.
+    title, author, published, modified, tags, language, text, shows, duplicate_of, similarity
+    (to the article it copies), revision.
     """
     with open_session(db_url) as session:
         rows = queries.list_articles(
@@ -284,6 +286,34 @@ def articles(
 def _show_label(show: dict[str, Any]) -> str:
     """'All of Us Are Dead S2' for a table cell."""
     return show["name"] if show["season"] is None else f"{show['name']} S{show['season']}"
+
+
+@cli.command()
+@click.option("--show", help="Only stories with an article filed under this show (any alias).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N stories.")
+@format_option(output.FORMATS, "table")
+@db_option
+@handle_errors
+def stories(show: str | None, limit: int | None, fmt: str, db_url: str) -> None:
+    """List story clusters: an original article and the copies of it stored from other pages.
+
+    A copy is a syndicated or reposted text: the same, or the same with small edits (found by
+    MinHash signatures). The original is the earliest published member, else the first seen.
+    One row per article: story (the original's id), id, role (original or copy), source,
+    published, similarity (to the member it was matched with), url, title.
+    """
+    with open_session(db_url) as session:
+        rows = queries.list_stories(session, show=show, limit=limit)
+    records = [
+        {"story": story.original.id, "role": role, **output.to_jsonable(member)}
+        for story in rows
+        for role, member in (
+            ("original", story.original),
+            *(("copy", copy) for copy in story.copies),
+        )
+    ]
+    columns = STORY_COLUMNS if fmt == "table" else (*STORY_COLUMNS, "title")
+    output.write_records(records, fmt, sys.stdout, columns=columns, title="Stories")
 
 
 @cli.command()

@@ -25,6 +25,8 @@ from storage.records import (
     ShowLink,
     ShowRow,
     SourceCounts,
+    StoryMember,
+    StoryRow,
 )
 
 _Query = TypeVar("_Query", bound=Executable)
@@ -110,12 +112,60 @@ def _article_row(article: Article) -> ArticleRow:
         revision=article.revision,
         first_seen=article.first_seen,
         image=article.image,
+        similarity=article.similarity,
     )
 
 
 def _show_link_order(link: ShowLink) -> tuple[str, bool, int]:
     # By show name, the season-less link before the numbered seasons.
     return (link.name.casefold(), link.season is not None, link.season or 0)
+
+
+def list_stories(
+    session: Session, *, show: str | None = None, limit: int | None = None
+) -> list[StoryRow]:
+    """Story clusters (an original with at least one stored copy), newest original first,
+    optionally those with an article filed under ``show`` (any alias, any case)."""
+    originals = select(Article.duplicate_of_id).where(Article.duplicate_of_id.is_not(None))
+    if show is not None:
+        members = select(Article.id, Article.duplicate_of_id).where(_filed_under(show)).subquery()
+        originals = originals.where(
+            Article.duplicate_of_id.in_(select(members.c.id))
+            | Article.duplicate_of_id.in_(select(members.c.duplicate_of_id))
+        )
+    query = (
+        select(Article)
+        .options(joinedload(Article.source))
+        .where(Article.id.in_(originals))
+        .order_by(Article.published.desc().nulls_last(), Article.id)
+        .limit(limit)
+    )
+    stories = list(session.scalars(_fresh(query)))
+    copies = session.scalars(
+        select(Article)
+        .options(joinedload(Article.source))
+        .where(Article.duplicate_of_id.in_([story.id for story in stories]))
+        .order_by(Article.published.asc().nulls_last(), Article.id)
+    )
+    by_original: dict[int, list[StoryMember]] = {}
+    for copy in copies:
+        assert copy.duplicate_of_id is not None
+        by_original.setdefault(copy.duplicate_of_id, []).append(_story_member(copy))
+    return [
+        StoryRow(original=_story_member(story), copies=tuple(by_original.get(story.id, ())))
+        for story in stories
+    ]
+
+
+def _story_member(article: Article) -> StoryMember:
+    return StoryMember(
+        id=article.id,
+        source=article.source.name,
+        url=article.canonical_url,
+        title=article.title,
+        published=article.published,
+        similarity=article.similarity,
+    )
 
 
 def list_shows(session: Session) -> list[ShowRow]:

@@ -32,11 +32,42 @@ FOOTER = "Copyright 2024 Fake Site Media. Reproduction without permission is pro
 SHARED = (STOCK, SIDEBAR, FOOTER)
 
 
-WORDS = (
-    "actor director premiere season finale rating viewers streaming episode script cast "
-    "producer studio sequel trailer release interview critic award ceremony broadcast channel "
-    "drama comedy thriller romance villain hero mystery plot twist scene camera budget"
-).split()
+WORDS = [
+    "actor",
+    "director",
+    "premiere",
+    "season",
+    "finale",
+    "rating",
+    "viewers",
+    "streaming",
+    "episode",
+    "script",
+    "cast",
+    "producer",
+    "studio",
+    "sequel",
+    "trailer",
+    "release",
+    "interview",
+    "critic",
+    "award",
+    "ceremony",
+    "broadcast",
+    "channel",
+    "drama",
+    "comedy",
+    "thriller",
+    "romance",
+    "villain",
+    "hero",
+    "mystery",
+    "plot",
+    "twist",
+    "scene",
+    "camera",
+    "budget",
+]
 
 
 def paragraphs(n: int) -> list[str]:

@@ -30,7 +30,7 @@ BACKENDS = [
 RecordFactory = Callable[..., ArticleRecord]
 
 
-def _postgres_url() -> str:
+def postgres_url() -> str:
     url = os.environ.get(POSTGRES_URL_VARIABLE)
     if not url:
         pytest.skip("MARQUEE_TEST_POSTGRES_URL not set: PostgreSQL storage tests skipped")
@@ -47,7 +47,7 @@ def scratch_database(backend: str, directory: Path) -> Iterator[Engine]:
         finally:
             engine.dispose()
     else:
-        with _postgres_schema(_postgres_url()) as engine:
+        with _postgres_schema(postgres_url()) as engine:
             yield engine
 
 
