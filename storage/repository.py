@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, undefer
 
+from storage import statements
 from storage.models import (
     Article,
     ArticleBand,
@@ -73,9 +74,9 @@ class _Match:
 def ensure_source(session: Session, name: str) -> int:
     """The id of the source called ``name``, created if it is new."""
     _take_write_lock(session)
-    source_id = session.scalar(select(Source.id).where(Source.name == name))
+    source_id = session.connection().execute(statements.SOURCE_ID, {"name": name}).scalar()
     if source_id is not None:
-        return source_id
+        return int(source_id)
     source = Source(name=name)
     session.add(source)
     session.flush()
@@ -203,9 +204,7 @@ def _record_urls(record: ArticleRecord) -> list[str]:
 
 def _url_owners(session: Session, urls: list[str]) -> dict[str, int]:
     """Which stored article each of ``urls`` belongs to, for those already known."""
-    rows = session.execute(
-        select(ArticleUrl.url, ArticleUrl.article_id).where(ArticleUrl.url.in_(urls))
-    )
+    rows = session.connection().execute(statements.URL_OWNERS, {"urls": urls})
     return {url: article_id for url, article_id in rows}
 
 
@@ -218,8 +217,10 @@ def _known_article(session: Session, canonical_url: str, owners: dict[str, int])
 
 
 def _add_urls(session: Session, article_id: int, urls: list[str]) -> None:
-    session.add_all(ArticleUrl(article_id=article_id, url=url) for url in urls)
-    session.flush()
+    if urls:
+        session.connection().execute(
+            statements.INSERT_URL, [{"article_id": article_id, "url": url} for url in urls]
+        )
 
 
 def _insert_article(
@@ -230,99 +231,111 @@ def _insert_article(
     displaced = _displaced_original(session, original_id, record)
     if displaced is not None:
         original_id = None  # this copy was published first: it becomes the original
-    article = Article(
-        source_id=ensure_source(session, record.source),
-        canonical_url=record.canonical_url,
-        duplicate_of_id=original_id,
-        similarity=match.similarity if match is not None and original_id is not None else None,
-        revision=1,
-        first_seen=record.fetched_at,
-        first_run_id=record.run_id,
-    )
-    _copy_content(article, record)
-    session.add(article)
-    session.flush()
-    _add_urls(session, article.id, urls)
-    _set_bands(session, article.id, record.bands)
-    session.add(_revision(article.id, 1, record))
-    _link_shows(session, article.id, record.shows)
-    session.flush()
+    # Prebuilt Core statements (storage/statements.py), not ORM units of work: the hot path.
+    values = {
+        "source_id": ensure_source(session, record.source),
+        "canonical_url": record.canonical_url,
+        "duplicate_of_id": original_id,
+        "similarity": match.similarity if match is not None and original_id else None,
+        "revision": 1,
+        "first_seen": record.fetched_at,
+        "last_changed": record.fetched_at,
+        "first_run_id": record.run_id,
+        **_content_values(record),
+    }
+    connection = session.connection()
+    article_id = int(connection.execute(statements.INSERT_ARTICLE, values).scalar_one())
+    _add_urls(session, article_id, urls)
+    _insert_bands(session, article_id, record.bands)
+    connection.execute(statements.INSERT_REVISION, _revision_values(article_id, 1, record))
+    _link_shows(session, article_id, record.shows)
     if displaced is not None and match is not None:
-        _repoint_copies(session, displaced, article.id, match.similarity)
+        _repoint_copies(session, displaced, article_id, match.similarity)
     outcome = Outcome.NEW if original_id is None else Outcome.DUPLICATE
-    return SaveResult(outcome, article.id, original_id, 1)
+    return SaveResult(outcome, article_id, original_id, 1)
 
 
 def _original_of(
     session: Session, record: ArticleContent, judge: CopyJudge | None
 ) -> _Match | None:
     """The original of the story a new text belongs to: by exact text, else by signature."""
-    exact = _original_with_text(session, record.text_hash)
-    if exact is not None:
-        return _Match(exact, 1.0)
-    if judge is None or not record.bands:
-        return None
-    return _best_match(session, record.bands, record.minhash, record.shingles, judge)
+    if judge is None:
+        exact = _original_with_text(session, record.text_hash)
+        return None if exact is None else _Match(exact, 1.0)
+    return _best_match(session, record, judge)
+
+
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """What is needed to find a text's story: its hash, signature and band keys."""
+
+    text_hash: str
+    minhash: bytes
+    shingles: int
+    bands: tuple[int, ...]
 
 
 def _best_match(
-    session: Session,
-    bands: tuple[int, ...],
-    minhash: bytes,
-    shingles: int,
-    judge: CopyJudge,
-    exclude: int | None = None,
+    session: Session, content: _Probe | ArticleContent, judge: CopyJudge, exclude: int | None = None
 ) -> _Match | None:
     """The story whose member is most like a text, among the stored articles sharing band keys
-    with it that the judge confirms."""
+    with it: a member with the same text first, else the one the judge finds most alike."""
     best: _Match | None = None
-    for candidate_id, original_id, their_minhash, their_shingles in _candidates(
-        session, bands, exclude
-    ):
-        found = judge(their_minhash, their_shingles, minhash, shingles)
+    for candidate in _candidates(session, content, exclude):
+        story = candidate.original_id or candidate.id
+        if candidate.text_hash == content.text_hash:
+            return _Match(story, 1.0)
+        found = judge(candidate.minhash, candidate.shingles or 0, content.minhash, content.shingles)
         if found is not None and (best is None or found > best.similarity):
-            best = _Match(original_id or candidate_id, found)
+            best = _Match(story, found)
     return best
 
 
 def _original_with_text(session: Session, text_hash: str) -> int | None:
     """The oldest stored original (not itself a copy) with this exact text."""
-    return session.scalar(
-        select(Article.id)
-        .where(Article.text_hash == text_hash, Article.duplicate_of_id.is_(None))
-        .order_by(Article.id)
-        .limit(1)
-    )
+    found = session.connection().execute(statements.ORIGINAL_WITH_TEXT, {"text_hash": text_hash})
+    return found.scalar()
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    id: int
+    original_id: int | None
+    text_hash: str
+    minhash: bytes
+    shingles: int | None
 
 
 def _candidates(
-    session: Session, bands: tuple[int, ...], exclude: int | None = None
-) -> list[tuple[int, int | None, bytes, int]]:
-    """Stored articles sharing band keys with a text, most shared first: id, the id of the
-    original it copies, signature and shingle count."""
-    shared = (
-        select(ArticleBand.article_id, func.count().label("shared"))
-        .where(ArticleBand.key.in_(bands))
-        .group_by(ArticleBand.article_id)
-        .order_by(func.count().desc(), ArticleBand.article_id)
-        .limit(MAX_CANDIDATES)
-        .subquery()
+    session: Session, content: _Probe | ArticleContent, exclude: int | None = None
+) -> list[_Candidate]:
+    """Stored articles that may copy a text, in one query: one with the same text first, then
+    those sharing the most LSH band keys with it (statements.CANDIDATES)."""
+    rows = session.connection().execute(
+        statements.CANDIDATES,
+        {
+            "keys": list(content.bands) or [0],
+            "limit": MAX_CANDIDATES,
+            "exclude": exclude or -1,
+            "text_hash": content.text_hash,
+        },
     )
-    rows = session.execute(
-        select(Article.id, Article.duplicate_of_id, Article.minhash, Article.shingles)
-        .join(shared, shared.c.article_id == Article.id)
-        .where(Article.minhash.is_not(None), Article.id != (exclude or -1))
-        .order_by(shared.c.shared.desc(), Article.id)
-    )
-    return [(row[0], row[1], row[2] or b"", row[3] or 0) for row in rows]
+    return [
+        _Candidate(row.id, row.duplicate_of_id, row.text_hash, row.minhash or b"", row.shingles)
+        for row in rows
+    ]
 
 
 def _set_bands(session: Session, article_id: int, bands: tuple[int, ...]) -> None:
     """Make ``bands`` the article's LSH band keys (replacing those of an earlier text)."""
     session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
+    _insert_bands(session, article_id, bands)
+
+
+def _insert_bands(session: Session, article_id: int, bands: tuple[int, ...]) -> None:
     if bands:
-        session.execute(
-            insert(ArticleBand),
+        session.connection().execute(
+            statements.INSERT_BAND,
             [{"key": key, "article_id": article_id} for key in dict.fromkeys(bands)],
         )
 
@@ -369,26 +382,44 @@ def _copy_content(article: Article, record: ArticleRecord) -> None:
 
 def _set_content(article: Article, content: ArticleContent) -> None:
     """Set the article's extracted fields (not its show links, which are rows of their own)."""
-    article.title, article.author = content.title, content.author
-    article.published, article.modified = content.published, content.modified
-    article.tags, article.language = list(content.tags), content.language
-    article.text, article.text_hash, article.image = content.text, content.text_hash, content.image
-    article.minhash, article.shingles = content.minhash or None, content.shingles or None
+    for name, value in _content_values(content).items():
+        setattr(article, name, value)
+
+
+def _content_values(content: ArticleContent) -> dict[str, object]:
+    """The article columns that hold its extracted fields, by name."""
+    return {
+        "title": content.title,
+        "author": content.author,
+        "published": content.published,
+        "modified": content.modified,
+        "tags": list(content.tags),
+        "language": content.language,
+        "text": content.text,
+        "text_hash": content.text_hash,
+        "image": content.image,
+        "minhash": content.minhash or None,
+        "shingles": content.shingles or None,
+    }
 
 
 def _revision(article_id: int, number: int, record: ArticleRecord) -> Revision:
-    return Revision(
-        article_id=article_id,
-        number=number,
-        text=record.text,
-        text_hash=record.text_hash,
-        title=record.title,
-        modified=record.modified,
-        raw_html=record.raw_html,
-        encoding=record.encoding,
-        fetched_at=record.fetched_at,
-        url=record.fetched_url or record.canonical_url,
-    )
+    return Revision(**_revision_values(article_id, number, record))
+
+
+def _revision_values(article_id: int, number: int, record: ArticleRecord) -> dict[str, object]:
+    return {
+        "article_id": article_id,
+        "number": number,
+        "text": record.text,
+        "text_hash": record.text_hash,
+        "title": record.title,
+        "modified": record.modified,
+        "raw_html": record.raw_html,
+        "encoding": record.encoding,
+        "fetched_at": record.fetched_at,
+        "url": record.fetched_url or record.canonical_url,
+    }
 
 
 def _link_shows(session: Session, article_id: int, refs: Iterable[ShowRef]) -> None:
@@ -521,7 +552,8 @@ def _near_original(session: Session, article: Article, judge: CopyJudge) -> _Mat
     bands = tuple(
         session.scalars(select(ArticleBand.key).where(ArticleBand.article_id == article.id))
     )
-    best = _best_match(session, bands, article.minhash, article.shingles, judge, article.id)
+    probe = _Probe(article.text_hash, article.minhash, article.shingles, bands)
+    best = _best_match(session, probe, judge, article.id)
     return best if best is not None and best.original_id != article.id else None
 
 

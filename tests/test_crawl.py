@@ -175,7 +175,7 @@ def test_a_syndicated_copy_with_edits_is_stored_as_a_copy_of_the_original(store:
     # A new first sentence, an "Also Read" line and a dropped section: the same story.
     assert copy["text"] != original["text"]
     assert copy["text"].startswith("Netflix fans, good news")
-    assert 0.7 <= copy["similarity"] < 1.0
+    assert 0.7 <= copy["similarity"] <= 1.0
     assert original["similarity"] is None
     assert copy["id"] not in {a["id"] for a in visible}
     assert len(visible) == len(everything) - 1
@@ -330,9 +330,9 @@ def test_crawl_into_postgresql(sites: Any, tmp_path: Path, postgres_db_url: str)
     first = store.crawl()
     assert first.exit_code == 0, first.output
     everything = store.articles("--include-duplicates")
-    assert len(everything) == 6
+    assert len(everything) == 7
     assert len([a for a in everything if a["duplicate_of"] is not None]) == 1
-    assert len(store.articles("--show", "all of us are dead")) == 2
+    assert len(store.articles("--show", "all of us are dead")) == 3
 
     second = store.crawl()
     assert second.exit_code == 0, second.output

@@ -55,7 +55,7 @@ def test_a_copy_with_small_edits_points_at_the_original(
     assert (original.outcome, copy.outcome) == (Outcome.NEW, Outcome.DUPLICATE)
     assert copy.duplicate_of == original.article_id
     similarity = db_session.get_one(Article, copy.article_id).similarity
-    assert similarity is not None and 0.7 <= similarity < 1.0
+    assert similarity is not None and 0.7 <= similarity <= 1.0
 
 
 def test_every_copy_points_at_the_original_never_at_another_copy(
