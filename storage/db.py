@@ -19,6 +19,9 @@ DEFAULT_URL = "sqlite:///marquee.db"
 
 # How long a SQLite writer waits for another process's write to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Page cache per connection (the default is 2 MiB): the band-key index is written at random
+# places, and a larger cache keeps its upper pages in memory as the store grows.
+SQLITE_CACHE_KIB = 64 * 1024
 
 # Found through the installed package, so migrations run from a wheel without an alembic.ini.
 MIGRATIONS_LOCATION = "storage:migrations"
@@ -71,6 +74,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         # fsync: the crawler commits once per page.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
