@@ -109,7 +109,7 @@ def shingle_hashes(normalised: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     count = max(1, len(words) - size + 1)
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(min(size, len(words))):
-        # Position-dependent odd multipliers: "a b c" and "c b a" hash apart.
+        # Horner's rule with an odd 64-bit multiplier: "a b c" and "c b a" hash apart.
         combined = combined * np.uint64(_MIX) + crcs[offset : offset + count]
     folded = (combined ^ (combined >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
     return np.unique(folded.astype(np.uint32))
