@@ -258,11 +258,10 @@ def _insert_article(
 def _original_of(
     session: Session, record: ArticleContent, judge: CopyJudge | None
 ) -> _Match | None:
-    """The original of the story a new text belongs to: by exact text, else by signature."""
-    if judge is None:
-        exact = _original_with_text(session, record.text_hash)
-        return None if exact is None else _Match(exact, 1.0)
-    return _best_match(session, record, judge)
+    """The original of the story a new text belongs to: by exact text, else (given a judge)
+    by signature."""
+    probe = _Probe(record.text_hash, record.minhash, record.shingles, record.bands)
+    return _best_match(session, probe, judge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +275,7 @@ class _Probe:
 
 
 def _best_match(
-    session: Session, content: _Probe | ArticleContent, judge: CopyJudge, exclude: int | None = None
+    session: Session, content: _Probe, judge: CopyJudge | None, exclude: int | None = None
 ) -> _Match | None:
     """The story whose member is most like a text, among the stored articles sharing band keys
     with it: a member with the same text first, else the one the judge finds most alike."""
@@ -285,16 +284,12 @@ def _best_match(
         story = candidate.original_id or candidate.id
         if candidate.text_hash == content.text_hash:
             return _Match(story, 1.0)
+        if judge is None:
+            continue
         found = judge(candidate.minhash, candidate.shingles or 0, content.minhash, content.shingles)
         if found is not None and (best is None or found > best.similarity):
             best = _Match(story, found)
     return best
-
-
-def _original_with_text(session: Session, text_hash: str) -> int | None:
-    """The oldest stored original (not itself a copy) with this exact text."""
-    found = session.connection().execute(statements.ORIGINAL_WITH_TEXT, {"text_hash": text_hash})
-    return found.scalar()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,15 +301,13 @@ class _Candidate:
     shingles: int | None
 
 
-def _candidates(
-    session: Session, content: _Probe | ArticleContent, exclude: int | None = None
-) -> list[_Candidate]:
+def _candidates(session: Session, content: _Probe, exclude: int | None = None) -> list[_Candidate]:
     """Stored articles that may copy a text, in one query: one with the same text first, then
     those sharing the most LSH band keys with it (statements.CANDIDATES)."""
     rows = session.connection().execute(
         statements.CANDIDATES,
         {
-            "keys": list(content.bands) or [0],
+            "keys": list(content.bands),
             "limit": MAX_CANDIDATES,
             "exclude": exclude or -1,
             "text_hash": content.text_hash,

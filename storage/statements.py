@@ -27,14 +27,6 @@ URL_OWNERS = select(ARTICLE_URLS.c.url, ARTICLE_URLS.c.article_id).where(
     ARTICLE_URLS.c.url.in_(bindparam("urls", expanding=True))
 )
 
-# The oldest original (not itself a copy) with exactly this text.
-ORIGINAL_WITH_TEXT = (
-    select(ARTICLES.c.id)
-    .where(ARTICLES.c.text_hash == bindparam("text_hash"), ARTICLES.c.duplicate_of_id.is_(None))
-    .order_by(ARTICLES.c.id)
-    .limit(1)
-)
-
 # Near-duplicate candidates: the stored articles with exactly the same text (ranked first,
 # whether or not they have a signature), then those sharing the most band keys with it.
 _SHARED = (
