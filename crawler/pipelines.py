@@ -22,7 +22,7 @@ from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
 from pipeline.types import ExtractOptions, Processed
-from storage import repository
+from storage import repository, saving
 from storage.db import make_engine, make_sessionmaker
 from storage.records import ArticleRecord, Outcome, SourceCounts
 
@@ -90,7 +90,7 @@ class StorePipeline:
         self._sessions = make_sessionmaker(make_engine(self.db_url))
         self._session = self._sessions()
         with self.session.begin():
-            repository.ensure_source(self.session, self.source)
+            saving.ensure_source(self.session, self.source)
         self._load_template()
 
     def close_spider(self) -> None:
@@ -114,7 +114,7 @@ class StorePipeline:
         record = self._record(item, processed)
         try:
             with self.session.begin():
-                result = repository.save_article(self.session, record, copy_similarity)
+                result = saving.save_article(self.session, record, copy_similarity)
                 if result.outcome is Outcome.NEW:
                     # In the article's transaction: each distinct article is counted once.
                     self._count_blocks(processed, item)

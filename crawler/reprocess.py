@@ -15,7 +15,7 @@ from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
 from pipeline.types import ExtractOptions, Processed
-from storage import queries, repository
+from storage import queries, repository, stories
 from storage.records import StoredPage
 
 Progress = Callable[[int], None]  # told how many articles were done since the last call
@@ -67,8 +67,8 @@ def reprocess(
                 hashes |= {old_hash, processed.fingerprint.text_hash}
         progress(1)
     with session.begin():
-        repository.relink_duplicates(session, hashes)
-        repository.relink_near_duplicates(session, changed_ids, copy_similarity)
+        stories.relink_duplicates(session, hashes)
+        stories.relink_near_duplicates(session, changed_ids, copy_similarity)
     return ReprocessSummary(articles=len(ids), changed=changed, failed=failed)
 
 

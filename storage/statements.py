@@ -1,15 +1,15 @@
 """The crawler's hot-path SQL, built once as Core statements with bound parameters.
 
 Building a statement costs more Python than running it on SQLite; these are built at import
-and executed per page on the session's connection (repository.py), so each saved article pays
-only for parameter binding and the database's own work.
+and executed on the session's connection (storage/saving.py, storage/stories.py), most of them
+once per batch of articles, so each saved article pays little more than the database's own work.
 """
 
 from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, literal, select, union_all
+from sqlalchemy import Table, bindparam, case, insert, select, update
 
 from storage.models import Article, ArticleBand, ArticleUrl, Revision, Source
 
@@ -19,46 +19,41 @@ ARTICLE_BANDS = cast(Table, ArticleBand.__table__)
 REVISIONS = cast(Table, Revision.__table__)
 SOURCES = cast(Table, Source.__table__)
 
-EXACT_RANK = 1_000_000  # ranks a same-text candidate above any count of shared band keys
-
 SOURCE_ID = select(SOURCES.c.id).where(SOURCES.c.name == bindparam("name"))
 
 URL_OWNERS = select(ARTICLE_URLS.c.url, ARTICLE_URLS.c.article_id).where(
     ARTICLE_URLS.c.url.in_(bindparam("urls", expanding=True))
 )
 
-# Near-duplicate candidates: the stored articles with exactly the same text (ranked first,
-# whether or not they have a signature), then those sharing the most band keys with it.
-_SHARED = (
-    select(ARTICLE_BANDS.c.article_id, func.count().label("shared"))
-    .where(ARTICLE_BANDS.c.key.in_(bindparam("keys", expanding=True)))
-    .group_by(ARTICLE_BANDS.c.article_id)
-    .order_by(func.count().desc(), ARTICLE_BANDS.c.article_id)
-    .limit(bindparam("limit"))
-    .subquery()
+# Near-duplicate look-ups (storage/stories.py): the articles holding any of some band keys,
+# then what judging a candidate needs, with the publication date of its story's original.
+BAND_ROWS = select(ARTICLE_BANDS.c.key, ARTICLE_BANDS.c.article_id).where(
+    ARTICLE_BANDS.c.key.in_(bindparam("keys", expanding=True))
 )
-_CANDIDATE_COLUMNS = (
+_ORIGINALS = ARTICLES.alias("originals")
+_STORY_ROWS = select(
     ARTICLES.c.id,
     ARTICLES.c.duplicate_of_id,
     ARTICLES.c.text_hash,
     ARTICLES.c.minhash,
     ARTICLES.c.shingles,
+    case(
+        (ARTICLES.c.duplicate_of_id.is_(None), ARTICLES.c.published),
+        else_=_ORIGINALS.c.published,
+    ).label("story_published"),
+).outerjoin(_ORIGINALS, _ORIGINALS.c.id == ARTICLES.c.duplicate_of_id)
+STORY_ROWS_BY_ID = _STORY_ROWS.where(ARTICLES.c.id.in_(bindparam("ids", expanding=True)))
+STORY_ROWS_BY_TEXT = _STORY_ROWS.where(
+    ARTICLES.c.text_hash.in_(bindparam("hashes", expanding=True))
 )
-_SAME_TEXT = (
-    select(*_CANDIDATE_COLUMNS, literal(EXACT_RANK).label("shared"))
-    .where(ARTICLES.c.text_hash == bindparam("text_hash"), ARTICLES.c.id != bindparam("exclude"))
-    .order_by(ARTICLES.c.duplicate_of_id.is_not(None), ARTICLES.c.id)
-    .limit(1)
-)
-_SHARING_BANDS = (
-    select(*_CANDIDATE_COLUMNS, _SHARED.c.shared)
-    .join(_SHARED, _SHARED.c.article_id == ARTICLES.c.id)
-    .where(ARTICLES.c.minhash.is_not(None), ARTICLES.c.id != bindparam("exclude"))
-)
-_ALL = union_all(_SAME_TEXT.subquery().select(), _SHARING_BANDS).subquery()
-CANDIDATES = select(*_ALL.c).order_by(_ALL.c.shared.desc(), _ALL.c.id)
 
-INSERT_ARTICLE = insert(ARTICLES).returning(ARTICLES.c.id)
+# Many rows in one statement, their ids returned in the order of the rows given.
+INSERT_ARTICLE = insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True)
 INSERT_URL = insert(ARTICLE_URLS)
 INSERT_BAND = insert(ARTICLE_BANDS)
 INSERT_REVISION = insert(REVISIONS)
+SET_ORIGINAL = (
+    update(ARTICLES)
+    .where(ARTICLES.c.id == bindparam("article"))
+    .values(duplicate_of_id=bindparam("original"))
+)

@@ -79,7 +79,7 @@ def run_store(engine_name: str, path: Path, db_url: str, batch: int) -> dict[str
     from pipeline.dedup import copy_similarity
     from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.records import ArticleRecord, Outcome
-    from storage.repository import save_article
+    from storage.saving import save_article
 
     upgrade(db_url)
     engine = make_engine(db_url)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.queries import list_articles, list_shows
 from storage.records import ArticleRecord, ShowLink, ShowRef
-from storage.repository import save_article
+from storage.saving import save_article
 
 RecordFactory = Callable[..., ArticleRecord]
 

@@ -17,9 +17,9 @@ from storage.repository import (
     finish_run,
     mark_stale_runs,
     record_failure,
-    save_article,
     start_run,
 )
+from storage.saving import save_article
 
 RecordFactory = Callable[..., ArticleRecord]
 

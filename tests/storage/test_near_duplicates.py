@@ -1,4 +1,4 @@
-"""repository.save_article with a copy judge: near-duplicate copies join the story of their
+"""saving.save_article with a copy judge: near-duplicate copies join the story of their
 original through the SQL band-key index, on SQLite and PostgreSQL, across processes."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pipeline.dedup import copy_similarity, fingerprint
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Article, ArticleBand
 from storage.records import ArticleRecord, Outcome
-from storage.repository import relink_near_duplicates, save_article
+from storage.saving import save_article
+from storage.stories import relink_near_duplicates
 from tests.pipeline.test_near_duplicate_signatures import ARTICLE, CAST_LIST, COPIES, OTHER_ARTICLE
 from tests.storage.conftest import BACKENDS, postgres_url
 

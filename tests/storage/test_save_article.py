@@ -1,4 +1,4 @@
-"""repository.save_article: new, unchanged, updated and duplicate articles, URLs and raw HTML."""
+"""saving.save_article: new, unchanged, updated and duplicate articles, URLs and raw HTML."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, ArticleUrl, Base, Revision
 from storage.records import ArticleRecord, Outcome, SaveResult
-from storage.repository import ensure_source, known_urls, raw_html, save_article
+from storage.repository import known_urls, raw_html
+from storage.saving import ensure_source, save_article
 
 RecordFactory = Callable[..., ArticleRecord]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ArticleShow, Show, ShowAlias
 from storage.records import ArticleRecord, ShowRef
-from storage.repository import save_article
+from storage.saving import save_article
 
 RecordFactory = Callable[..., ArticleRecord]
 

@@ -17,8 +17,8 @@ from storage.repository import (
     TEMPLATE_MIN_PAGES,
     add_template_blocks,
     load_template,
-    save_article,
 )
+from storage.saving import save_article
 
 RecordFactory = Callable[..., ArticleRecord]
 
