@@ -1,4 +1,5 @@
-"""Thin glue from spider items to the store: process the page, save it, count the outcome.
+"""Thin glue from spider items to the store: process the page, save it (in batches), count the
+outcome.
 
 Each source's pages are extracted with its own options: the rules of its sources entry and the
 template learned from its earlier articles, which every new article adds its text blocks to.
@@ -7,13 +8,16 @@ template learned from its earlier articles, which every new article adds its tex
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from twisted.internet.base import DelayedCall
+from twisted.internet.defer import Deferred
 
 from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
@@ -24,7 +28,7 @@ from pipeline.errors import PipelineError
 from pipeline.types import ExtractOptions, Processed
 from storage import repository, saving
 from storage.db import make_engine, make_sessionmaker
-from storage.records import ArticleRecord, Outcome, SourceCounts
+from storage.records import ArticleRecord, Outcome, SaveResult, SourceCounts
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +38,38 @@ STATS_PREFIX = "marquee"
 TEMPLATE_REFRESH_PAGES = 20
 # Seconds one page may take to extract (MARQUEE_EXTRACT_TIMEOUT) before it is recorded as failed.
 EXTRACT_TIMEOUT = 30.0
+# Pages stored per transaction (MARQUEE_STORE_BATCH), and the most seconds a page waits for its
+# batch to fill (MARQUEE_STORE_WAIT). A batch shares its look-ups (storage.saving.save_articles).
+STORE_BATCH = 100
+STORE_WAIT = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """A processed page waiting for its batch to be stored; ``stored`` fires with the outcome."""
+
+    item: FetchedPage
+    processed: Processed
+    record: ArticleRecord
+    stored: Deferred[dict[str, Any]]
+
+
+def _call_later(seconds: float, function: Callable[[], None]) -> DelayedCall:
+    from twisted.internet import reactor
+
+    clock: Any = reactor  # twisted's interface stubs give callLater a wrong signature for mypy
+    call: DelayedCall = clock.callLater(seconds, function)
+    return call
 
 
 class StorePipeline:
-    """Runs the pure pipeline on each fetched page and stores the result, one transaction per page.
+    """Runs the pure pipeline on each fetched page and stores the results in batches, one
+    transaction each: a killed crawl leaves no half-written rows, and the pages of a batch it
+    never wrote are not known URLs, so the next run fetches them again.
 
-    Built from the MARQUEE_DB, MARQUEE_RUN_ID and MARQUEE_TEMPLATE_REFRESH_PAGES settings;
-    without MARQUEE_DB it is switched off.
+    Built from the MARQUEE_DB, MARQUEE_RUN_ID, MARQUEE_TEMPLATE_REFRESH_PAGES,
+    MARQUEE_EXTRACT_TIMEOUT, MARQUEE_STORE_BATCH and MARQUEE_STORE_WAIT settings; without
+    MARQUEE_DB it is switched off.
     """
 
     def __init__(
@@ -50,6 +79,8 @@ class StorePipeline:
         run_id: int | None,
         template_refresh: int = TEMPLATE_REFRESH_PAGES,
         extract_timeout: float = EXTRACT_TIMEOUT,
+        store_batch: int = STORE_BATCH,
+        store_wait: float = STORE_WAIT,
     ) -> None:
         self.crawler = crawler
         self.db_url = db_url
@@ -57,7 +88,11 @@ class StorePipeline:
         self.template_refresh = template_refresh
         self.pages = PagePool(extract_timeout)
         self.options = ExtractOptions()  # the source's own, from open_spider on
+        self.store_batch = store_batch
+        self.store_wait = store_wait
         self._new_articles = 0
+        self._waiting: list[_Waiting] = []
+        self._timer: DelayedCall | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._session: Session | None = None
 
@@ -69,7 +104,9 @@ class StorePipeline:
         run_id = crawler.settings.getint("MARQUEE_RUN_ID") or None
         refresh = crawler.settings.getint("MARQUEE_TEMPLATE_REFRESH_PAGES", TEMPLATE_REFRESH_PAGES)
         timeout = crawler.settings.getfloat("MARQUEE_EXTRACT_TIMEOUT", EXTRACT_TIMEOUT)
-        return cls(crawler, db_url, run_id, max(refresh, 1), timeout)
+        batch = crawler.settings.getint("MARQUEE_STORE_BATCH", STORE_BATCH)
+        wait = crawler.settings.getfloat("MARQUEE_STORE_WAIT", STORE_WAIT)
+        return cls(crawler, db_url, run_id, max(refresh, 1), timeout, max(batch, 1), wait)
 
     @property
     def spider_source(self) -> Source:
@@ -94,6 +131,7 @@ class StorePipeline:
         self._load_template()
 
     def close_spider(self) -> None:
+        self._write()
         self.pages.close()
         if self.run_id is not None:
             with self.session.begin():
@@ -111,22 +149,72 @@ class StorePipeline:
             processed = self.pages.process(item.html, item.url, self.options, (item.request_url,))
         except PipelineError as exc:
             self._fail(item.url, exc.reason, exc.message)
-        record = self._record(item, processed)
+        waiting = _Waiting(item, processed, self._record(item, processed), Deferred())
+        self._waiting.append(waiting)
+        if len(self._waiting) >= self.store_batch:
+            self._write()
+        elif self._timer is None:
+            self._timer = _call_later(self.store_wait, self._write)
+        return waiting.stored  # fires once the page's batch is written
+
+    def _write(self) -> None:
+        """Store the waiting pages in one transaction; if it fails, each page in one of its
+        own, so that one bad page costs only itself."""
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
+        self._timer = None
+        batch, self._waiting = self._waiting, []
+        if not batch:
+            return
         try:
-            with self.session.begin():
-                result = saving.save_article(self.session, record, copy_similarity)
-                if result.outcome is Outcome.NEW:
-                    # In the article's transaction: each distinct article is counted once.
-                    self._count_blocks(processed, item)
+            results = self._save(batch)
+        except SQLAlchemyError as exc:
+            logger.warning(
+                "a batch of %d pages failed (%s); storing them one by one", len(batch), exc
+            )
+            for waiting in batch:
+                self._write_alone(waiting)
+            return
+        for waiting, result in zip(batch, results, strict=True):
+            self._stored(waiting, result)
+
+    def _write_alone(self, waiting: _Waiting) -> None:
+        try:
+            [result] = self._save([waiting])
         except SQLAlchemyError as exc:
             # The page's transaction rolled back whole; record why and let the crawl go on.
-            logger.error("cannot store %s: %s", item.url, exc)
-            self._fail(item.url, "store-error", type(exc).__name__)
+            logger.error("cannot store %s: %s", waiting.item.url, exc)
+            try:
+                self._fail(waiting.item.url, "store-error", type(exc).__name__)
+            except DropItem as dropped:
+                waiting.stored.errback(dropped)
+            return
+        self._stored(waiting, result)
+
+    def _save(self, batch: list[_Waiting]) -> list[SaveResult]:
+        with self.session.begin():
+            records = [waiting.record for waiting in batch]
+            results = saving.save_articles(self.session, records, copy_similarity)
+            for waiting, result in zip(batch, results, strict=True):
+                if result.outcome is Outcome.NEW:
+                    # In the article's transaction: each distinct article is counted once.
+                    self._count_blocks(waiting.processed, waiting.item)
+        return results
+
+    def _stored(self, waiting: _Waiting, result: SaveResult) -> None:
         if result.outcome is Outcome.NEW:
             self._new_article()
         self._inc(result.outcome.value)
-        logger.debug("%s %s (article %d)", result.outcome.value, item.url, result.article_id)
-        return {"url": item.url, "outcome": result.outcome.value, "article_id": result.article_id}
+        logger.debug(
+            "%s %s (article %d)", result.outcome.value, waiting.item.url, result.article_id
+        )
+        waiting.stored.callback(
+            {
+                "url": waiting.item.url,
+                "outcome": result.outcome.value,
+                "article_id": result.article_id,
+            }
+        )
 
     def counts(self) -> SourceCounts:
         """This spider's tallies, read back from the crawl stats."""

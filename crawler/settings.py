@@ -42,3 +42,6 @@ MARQUEE_SOURCES = None
 MARQUEE_EXTRACT_TIMEOUT = 30.0
 # New articles between reloads of a source's learned template during a crawl.
 MARQUEE_TEMPLATE_REFRESH_PAGES = 20
+# Pages stored per transaction, and the most seconds a page waits for its batch to fill.
+MARQUEE_STORE_BATCH = 100
+MARQUEE_STORE_WAIT = 2.0

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from storage import statements
+from storage.driver import execute_plain
 from storage.models import Article, ArticleBand, ArticleShow, Revision, Show, ShowAlias, Source
 from storage.records import (
     ArticleContent,
@@ -136,6 +137,7 @@ class _Batch:
         """Write the batch's new articles, their URLs, band keys, first revisions and show
         links; returns each one's id by its batch key."""
         connection = self.session.connection()
+        self._load_sources({item.new.record.source for item in placed} - self.sources.keys())
         rows = [self._article_values(item) for item in placed]
         inserted = connection.execute(statements.INSERT_ARTICLE, rows).scalars().all()
         ids = {
@@ -149,14 +151,10 @@ class _Batch:
         ]
         _insert_rows(self.session, statements.SET_ORIGINAL, later)
         news = [item.new for item in placed]
-        _insert_rows(
-            self.session, statements.INSERT_URL,
-            [{"article_id": ids[new.key], "url": url} for new in news for url in new.urls],
-        )  # fmt: skip
-        _insert_rows(
-            self.session, statements.INSERT_BAND,
-            [row for new in news for row in _band_rows(ids[new.key], new.record.bands)],
-        )  # fmt: skip
+        _insert_urls(self.session, [(ids[new.key], url) for new in news for url in new.urls])
+        _insert_bands(
+            self.session, [b for new in news for b in _bands(ids[new.key], new.record.bands)]
+        )
         _insert_rows(
             self.session, statements.INSERT_REVISION,
             [revision_values(ids[new.key], 1, new.record) for new in news],
@@ -187,6 +185,11 @@ class _Batch:
             "first_run_id": record.run_id,
             **content_values(record),
         }
+
+    def _load_sources(self, names: set[str]) -> None:
+        """Look up the ids of a batch's sources at once (creating new ones one by one)."""
+        rows = self.session.connection().execute(statements.SOURCE_IDS, {"names": sorted(names)})
+        self.sources.update((name, source_id) for name, source_id in rows)
 
     def _source_id(self, name: str) -> int:
         if name not in self.sources:
@@ -238,8 +241,18 @@ def _insert_rows(session: Session, statement: object, rows: Sequence[Mapping[str
         session.connection().execute(statement, rows)  # type: ignore[call-overload]
 
 
-def _band_rows(article_id: int, bands: tuple[int, ...]) -> list[dict[str, object]]:
-    return [{"key": key, "article_id": article_id} for key in dict.fromkeys(bands)]
+def _bands(article_id: int, bands: tuple[int, ...]) -> list[tuple[int, int]]:
+    return [(key, article_id) for key in dict.fromkeys(bands)]
+
+
+def _insert_bands(session: Session, rows: list[tuple[int, int]]) -> None:
+    """Insert (band key, article id) rows."""
+    execute_plain(session.connection(), statements.INSERT_BAND, ("key", "article_id"), rows)
+
+
+def _insert_urls(session: Session, rows: list[tuple[int, str]]) -> None:
+    """Insert (article id, URL) rows."""
+    execute_plain(session.connection(), statements.INSERT_URL, ("article_id", "url"), rows)
 
 
 def _record_urls(record: ArticleRecord) -> list[str]:
@@ -262,10 +275,7 @@ def _save_known(session: Session, record: ArticleRecord, urls: list[str]) -> Sav
     owners = _url_owners(session, urls)
     # Every article's canonical URL is among its article_urls, so the URL owners cover both.
     article = session.get_one(Article, owners.get(record.canonical_url, min(owners.values())))
-    _insert_rows(
-        session, statements.INSERT_URL,
-        [{"article_id": article.id, "url": url} for url in urls if url not in owners],
-    )  # fmt: skip
+    _insert_urls(session, [(article.id, url) for url in urls if url not in owners])
     if article.text_hash == record.text_hash:
         return SaveResult(Outcome.UNCHANGED, article.id, article.duplicate_of_id, article.revision)
     # A changed text is the same article moving on, so duplicate_of keeps its first-seen verdict.
@@ -283,7 +293,7 @@ def _save_known(session: Session, record: ArticleRecord, urls: list[str]) -> Sav
 def set_bands(session: Session, article_id: int, bands: tuple[int, ...]) -> None:
     """Make ``bands`` the article's LSH band keys (replacing those of an earlier text)."""
     session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    _insert_rows(session, statements.INSERT_BAND, _band_rows(article_id, bands))
+    _insert_bands(session, _bands(article_id, bands))
 
 
 def set_content(article: Article, content: ArticleContent) -> None:

@@ -20,6 +20,9 @@ REVISIONS = cast(Table, Revision.__table__)
 SOURCES = cast(Table, Source.__table__)
 
 SOURCE_ID = select(SOURCES.c.id).where(SOURCES.c.name == bindparam("name"))
+SOURCE_IDS = select(SOURCES.c.name, SOURCES.c.id).where(
+    SOURCES.c.name.in_(bindparam("names", expanding=True))
+)
 
 URL_OWNERS = select(ARTICLE_URLS.c.url, ARTICLE_URLS.c.article_id).where(
     ARTICLE_URLS.c.url.in_(bindparam("urls", expanding=True))
@@ -27,8 +30,12 @@ URL_OWNERS = select(ARTICLE_URLS.c.url, ARTICLE_URLS.c.article_id).where(
 
 # Near-duplicate look-ups (storage/stories.py): the articles holding any of some band keys,
 # then what judging a candidate needs, with the publication date of its story's original.
+# BAND_ROWS takes BAND_CHUNK keys named k0, k1 ... (storage/driver.py runs it without
+# re-rendering an expanding IN list each time); a shorter list repeats its last key.
+BAND_CHUNK = 512
+BAND_KEYS = tuple(f"k{i}" for i in range(BAND_CHUNK))
 BAND_ROWS = select(ARTICLE_BANDS.c.key, ARTICLE_BANDS.c.article_id).where(
-    ARTICLE_BANDS.c.key.in_(bindparam("keys", expanding=True))
+    ARTICLE_BANDS.c.key.in_([bindparam(name) for name in BAND_KEYS])
 )
 _ORIGINALS = ARTICLES.alias("originals")
 _STORY_ROWS = select(

@@ -16,6 +16,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from storage import statements
+from storage.driver import execute_plain
 from storage.models import Article, ArticleBand
 from storage.records import CopyJudge
 
@@ -92,7 +93,7 @@ class StoredCandidates:
             if candidate.key != exclude and _better_same_text(candidate, self._same_text):
                 self._same_text[candidate.text_hash] = candidate
         keys = sorted({key for probe in probes for key in probe.bands})
-        for key, article_id in _fetch(session, statements.BAND_ROWS, "keys", keys):
+        for key, article_id in _band_rows(session, keys):
             if article_id != exclude:
                 self._by_key[key].append(article_id)
         wanted = {top for probe in probes for top, _ in self._top(probe)}
@@ -118,6 +119,18 @@ class StoredCandidates:
         )
         ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:MAX_CANDIDATES]
+
+
+def _band_rows(session: Session, keys: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """(key, article id) for every stored band key among ``keys``."""
+    connection = session.connection()
+    size = statements.BAND_CHUNK
+    for start in range(0, len(keys), size):
+        chunk = list(keys[start : start + size])
+        chunk += [chunk[-1]] * (size - len(chunk))
+        rows = execute_plain(connection, statements.BAND_ROWS, statements.BAND_KEYS, [tuple(chunk)])
+        for key, article_id in rows:
+            yield int(key), int(article_id)
 
 
 def _fetch(

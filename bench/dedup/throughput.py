@@ -6,8 +6,8 @@ LSH lookup + store, on SQLite and PostgreSQL, beside datasketch's in-memory MinH
 The articles (bench.dedup.corpus.synthetic_articles, seeded) are generated once into a file
 before any timing starts; each engine then runs in a process of its own (so its peak RSS is
 its own) and reads them from that file. Marquee computes signatures in a worker process, as
-its crawler does (the extraction pool fingerprints each page), and stores in the main process:
-one transaction per article (what a crawl does today) or per ``--batch`` articles.
+its crawler does (the extraction pool fingerprints each page), and stores in the main process
+with storage.saving.save_articles, ``--batch`` articles per transaction (1: one per article).
 """
 
 from __future__ import annotations
@@ -74,12 +74,12 @@ def signed_stream(
 
 
 def run_store(engine_name: str, path: Path, db_url: str, batch: int) -> dict[str, Any]:
-    """Marquee's path: fingerprints from a worker process, then save_article (band-key look-up,
-    judge, insert), ``batch`` articles per transaction."""
+    """Marquee's path: fingerprints from a worker process, then save_articles (band-key look-up,
+    judge, insert) on ``batch`` articles per transaction, as the crawler's store does."""
     from pipeline.dedup import copy_similarity
     from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.records import ArticleRecord, Outcome
-    from storage.saving import save_article
+    from storage.saving import save_articles
 
     upgrade(db_url)
     engine = make_engine(db_url)
@@ -118,9 +118,9 @@ def run_store(engine_name: str, path: Path, db_url: str, batch: int) -> dict[str
             pending.append((record, copy_of is not None))
             if len(pending) >= batch or index == n:
                 with session.begin():
-                    for item, is_copy in pending:
-                        outcome = save_article(session, item, copy_similarity).outcome
-                        copies_found += is_copy and outcome is Outcome.DUPLICATE
+                    results = save_articles(session, [item for item, _ in pending], copy_similarity)
+                for (_, is_copy), result in zip(pending, results, strict=True):
+                    copies_found += is_copy and result.outcome is Outcome.DUPLICATE
                 session.expunge_all()
                 pending.clear()
             if index in marks:

@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
+from sqlalchemy.exc import OperationalError
+from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
 from crawler.pipelines import StorePipeline
 from crawler.sources import Source
 from crawler.spiders.news import NewsSpider
 from pipeline.template import block_fingerprint
+from storage import saving
 from storage.db import upgrade
 
 BASE = "https://fake.example"
@@ -106,19 +110,37 @@ def fetched(n: int, url: str | None = None) -> FetchedPage:
 class Store:
     """The pipeline of one source's spider, on a SQLite file."""
 
-    def __init__(self, path: Path, refresh: int) -> None:
+    def __init__(self, path: Path, refresh: int, batch: int = 1) -> None:
         self.path = path
         db_url = f"sqlite:///{path}"
         upgrade(db_url)
-        crawler = get_crawler(
-            NewsSpider, {"MARQUEE_DB": db_url, "MARQUEE_TEMPLATE_REFRESH_PAGES": refresh}
-        )
+        settings = {
+            "MARQUEE_DB": db_url,
+            "MARQUEE_TEMPLATE_REFRESH_PAGES": refresh,
+            "MARQUEE_STORE_BATCH": batch,
+        }
+        crawler = get_crawler(NewsSpider, settings)
         crawler.spider = NewsSpider(source=SOURCE)
         self.pipeline = StorePipeline.from_crawler(crawler)
 
     def add(self, item: FetchedPage) -> str:
-        result: dict[str, Any] = self.pipeline.process_item(item)
-        return str(result["outcome"])
+        """Store a page (a batch of one) and say what became of it."""
+        [outcome] = self.send(item)
+        assert outcome is not None, "a batch of one is written at once"
+        return outcome
+
+    def send(self, *items: FetchedPage) -> list[str | None]:
+        """Hand pages to the pipeline; the outcome of each one written so far, else None."""
+        outcomes: list[str | None] = []
+        for item in items:
+            index = len(outcomes)
+            outcomes.append(None)
+            stored = self.pipeline.process_item(item)
+            stored.addCallback(lambda result, i=index: outcomes.__setitem__(i, result["outcome"]))
+        return outcomes
+
+    def articles(self) -> int:
+        return int(self.query("SELECT count(*) FROM articles"))
 
     def text(self, n: int) -> str:
         return str(
@@ -137,8 +159,8 @@ class Store:
 def open_store(tmp_path: Path) -> Iterator[Any]:
     stores: list[Store] = []
 
-    def open_(refresh: int = 1) -> Store:
-        store = Store(tmp_path / f"marquee-{len(stores)}.db", refresh)
+    def open_(refresh: int = 1, batch: int = 1) -> Store:
+        store = Store(tmp_path / f"marquee-{len(stores)}.db", refresh, batch)
         store.pipeline.open_spider()
         stores.append(store)
         return store
@@ -200,3 +222,39 @@ def test_a_second_spider_starts_with_the_learned_template(open_store: Any) -> No
     first.pipeline.close_spider()
     first.pipeline.open_spider()  # as the next crawl's spider would
     assert block_fingerprint(SIDEBAR) in first.pipeline.options.template
+
+
+def test_pages_are_stored_a_batch_at_a_time(open_store: Any) -> None:
+    store = open_store(batch=3)
+    outcomes = store.send(fetched(1), fetched(2))
+    assert outcomes == [None, None] and store.articles() == 0  # waiting for the batch to fill
+    outcomes = store.send(fetched(3))
+    assert outcomes == ["new"] and store.articles() == 3
+
+
+def test_closing_the_spider_writes_the_pages_still_waiting(open_store: Any) -> None:
+    store = open_store(batch=10)
+    store.send(fetched(1), fetched(1, url=f"{BASE}/story-1/?utm_source=feed"), fetched(2))
+    store.pipeline.close_spider()
+    assert store.articles() == 2
+    assert store.query("SELECT count(*) FROM article_urls") == 3
+    store.pipeline.open_spider()  # the fixture closes it again
+
+
+def test_a_page_the_store_rejects_costs_only_itself(open_store: Any, monkeypatch: Any) -> None:
+    real = saving.save_articles
+
+    def reject_story_2(session: Any, records: Any, judge: Any = None) -> Any:
+        if any("/story-2/" in record.canonical_url for record in records):
+            # What a constraint the database enforces, or a full disk, looks like to the caller.
+            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return real(session, records, judge)
+
+    monkeypatch.setattr(saving, "save_articles", reject_story_2)
+    store = open_store(batch=3)
+    dropped: list[Failure] = []
+    for n in (1, 2, 3):
+        store.pipeline.process_item(fetched(n)).addErrback(dropped.append)
+    assert store.articles() == 2
+    assert [failure.type for failure in dropped] == [DropItem]
+    assert store.query("SELECT reason FROM failures WHERE url LIKE '%/story-2/'") == "store-error"
