@@ -13,6 +13,7 @@ with storage.saving.save_articles, ``--batch`` articles per transaction (1: one 
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import multiprocessing
@@ -58,19 +59,21 @@ def _signed(items: list[tuple[str, str | None]]) -> list[tuple[str, str | None, 
 
 
 def signed_stream(
-    pool: Pool, items: Iterator[tuple[str, str | None]], chunk: int = 256
+    pool: Pool, items: Iterator[tuple[str, str | None]], ahead: int, chunk: int = 256
 ) -> Iterator[tuple[str, str | None, Fingerprint]]:
-    """Fingerprints from the worker, one chunk in flight while the caller stores the previous
-    one: the two overlap, and memory holds two chunks at most (back-pressure)."""
-    pending: AsyncResult[list[tuple[str, str | None, Fingerprint]]] | None = None
+    """Fingerprints from the worker, which runs up to ``ahead`` chunks in front of the caller
+    while it stores: the two overlap, and memory holds ``ahead`` chunks at most (back-pressure)."""
+    pending: collections.deque[AsyncResult[list[tuple[str, str | None, Fingerprint]]]]
+    pending = collections.deque()
     while True:
-        batch = list(itertools.islice(items, chunk))
-        submitted = pool.apply_async(_signed, (batch,)) if batch else None
-        if pending is not None:
-            yield from pending.get()
-        if submitted is None:
+        while len(pending) < ahead:
+            batch = list(itertools.islice(items, chunk))
+            if not batch:
+                break
+            pending.append(pool.apply_async(_signed, (batch,)))
+        if not pending:
             return
-        pending = submitted
+        yield from pending.popleft().get()
 
 
 def run_store(engine_name: str, path: Path, db_url: str, batch: int) -> dict[str, Any]:
@@ -93,7 +96,8 @@ def run_store(engine_name: str, path: Path, db_url: str, batch: int) -> dict[str
     context = multiprocessing.get_context("forkserver")
     start = time.perf_counter()
     with context.Pool(1) as pool:
-        signed = signed_stream(pool, read_articles(path))
+        # The worker signs a whole batch ahead, so it never waits while a batch is stored.
+        signed = signed_stream(pool, read_articles(path), ahead=batch // 256 + 2)
         for index, (text, copy_of, found) in enumerate(signed, start=1):
             url = f"https://site{index % 50}.example/story-{index}"
             record = ArticleRecord(
