@@ -26,7 +26,7 @@ SEASON_WORDS = MappingProxyType(
 _NUMBER = r"(?P<number>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 
 # What follows a show's name in a title. Each marker ends the name before it.
-SEASON_MARKER = re.compile(rf"\bSeason\s+{_NUMBER}", re.I)  # "Season 2", "Season Two"
+SEASON_MARKER = re.compile(rf"\bSeason\s*{_NUMBER}", re.I)  # "Season 2", "Season Two", "Season3"
 SHORT_SEASON_MARKER = re.compile(r"\bS(?P<number>\d{1,2})(?:\s?E\d{1,3})?\b")  # "S2", "S02E05"
 PART_MARKER = re.compile(rf"\bPart\s+{_NUMBER}", re.I)  # Netflix splits seasons into parts
 NUMBER_COLON_MARKER = re.compile(r"(?<=\w)\s+(?P<number>\d{1,2})\s*:")  # "Stranger Things 5:"
@@ -110,6 +110,10 @@ GENERIC_NAMES = frozenset(
         "why",
     }
 )
+# A part of an episode or season, not a show ("Volume 2", "Act 3", "Episode 6", "Finale").
+GENERIC_NUMBERED = re.compile(
+    r"(?:vol(?:ume)?|act|episode|ep|chapter|part|season|finale|premiere|recap)\.?\s*\d*", re.I
+)
 MAX_NAME_WORDS = 8
 MAX_NAME_CHARS = 60
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -135,13 +139,22 @@ def alias_key(name: str) -> str:
 def find_shows(title: str | None) -> tuple[ShowMatch, ...]:
     """The shows a title names, in title order, one per alias key, with the season if stated."""
     matches: dict[str, ShowMatch] = {}
-    start = 0
-    for marker in _markers(title or ""):
-        name = _name_from(title[start : marker.start] if title else "")
-        start = marker.end
+    for before, season in marked_segments(title or ""):
+        name = name_before(before)
         if name is not None:
-            matches.setdefault(alias_key(name), ShowMatch(name, alias_key(name), marker.season))
+            matches.setdefault(alias_key(name), ShowMatch(name, alias_key(name), season))
     return tuple(matches.values())
+
+
+def marked_segments(title: str) -> list[tuple[str, int | None]]:
+    """For each season or show marker in a title, the text between it and the marker before
+    it (where the show's name ends), with the season the marker states."""
+    segments = []
+    start = 0
+    for marker in _markers(title):
+        segments.append((title[start : marker.start], marker.season))
+        start = marker.end
+    return segments
 
 
 def _markers(title: str) -> list[_Marker]:
@@ -160,7 +173,7 @@ def _marker(match: re.Match[str]) -> _Marker:
     return _Marker(match.start(), match.end(), season)
 
 
-def _name_from(segment: str) -> str | None:
+def name_before(segment: str) -> str | None:
     """The show name at the end of the title text before a marker, or None."""
     name = _capitalised_tail(NAME_BOUNDARY.split(segment)[-1])
     name = LAST_HEADLINE_VERB.sub("", name)
@@ -180,6 +193,8 @@ def _capitalised_tail(text: str) -> str:
         tail.insert(0, word)
     while tail and tail[0].lower() in SMALL_WORDS and not tail[0][0].isupper():
         tail.pop(0)
+    while tail and tail[-1].lower() in SMALL_WORDS:  # "Netflix Renews Wednesday for Season 3"
+        tail.pop()
     return " ".join(tail)
 
 
@@ -204,5 +219,7 @@ def _plausible(name: str) -> bool:
     if not words or len(words) > MAX_NAME_WORDS or len(name) > MAX_NAME_CHARS:
         return False
     if not (name[0].isupper() or name[0].isdigit()) or not any(c.isalpha() for c in name):
+        return False
+    if GENERIC_NUMBERED.fullmatch(name):
         return False
     return alias_key(name) not in GENERIC_NAMES and YEAR.search(name) is None
