@@ -175,6 +175,12 @@ class StorePipeline:
             for waiting in batch:
                 self._write_alone(waiting)
             return
+        except Exception:
+            # A bug, not a bad page: fail the batch's items (Scrapy logs each) rather than
+            # leave them waiting for ever, which would hang the crawl.
+            for waiting in batch:
+                waiting.stored.errback()
+            return
         for waiting, result in zip(batch, results, strict=True):
             self._stored(waiting, result)
 

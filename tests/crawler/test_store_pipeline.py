@@ -258,3 +258,18 @@ def test_a_page_the_store_rejects_costs_only_itself(open_store: Any, monkeypatch
     assert store.articles() == 2
     assert [failure.type for failure in dropped] == [DropItem]
     assert store.query("SELECT reason FROM failures WHERE url LIKE '%/story-2/'") == "store-error"
+
+
+def test_a_bug_while_storing_fails_the_batch_instead_of_hanging(
+    open_store: Any, monkeypatch: Any
+) -> None:
+    def broken(session: Any, records: Any, judge: Any = None) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(saving, "save_articles", broken)
+    store = open_store(batch=2)
+    failed: list[Failure] = []
+    for n in (1, 2):
+        store.pipeline.process_item(fetched(n)).addErrback(failed.append)
+    assert [failure.type for failure in failed] == [RuntimeError, RuntimeError]
+    assert store.articles() == 0
