@@ -86,7 +86,6 @@ class StoredCandidates:
         self._same_text: dict[str, Candidate] = {}
         self._by_key: dict[int, list[int]] = defaultdict(list)
         self._rows: dict[int, Candidate] = {}
-        self._exclude = exclude
         hashes = sorted({probe.text_hash for probe in probes})
         for row in _fetch(session, statements.STORY_ROWS_BY_TEXT, "hashes", hashes):
             candidate = _candidate(row)
