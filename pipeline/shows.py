@@ -23,26 +23,54 @@ SEASON_WORDS = MappingProxyType(
         "ten": 10,
     }
 )
+ORDINALS = MappingProxyType(
+    {
+        "first": 1,
+        "second": 2,
+        "third": 3,
+        "fourth": 4,
+        "fifth": 5,
+        "sixth": 6,
+        "seventh": 7,
+        "eighth": 8,
+        "ninth": 9,
+        "tenth": 10,
+    }
+)
 _NUMBER = r"(?P<number>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+_ORDINAL = r"(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+MAX_SEASON = 30  # a larger number after a show's name is something else ("Taxi Driver at 50:")
 
 # What follows a show's name in a title. Each marker ends the name before it.
-SEASON_MARKER = re.compile(rf"\bSeason\s*{_NUMBER}", re.I)  # "Season 2", "Season Two", "Season3"
+# "Season 2", "Season Two", "Season3", and the misspellings careless sites print ("Seaon 3").
+SEASON_MARKER = re.compile(rf"\b(?:Season|Seaon|Seson|Sesaon|Seasn|Saeson)\s*{_NUMBER}", re.I)
+ORDINAL_SEASON_MARKER = re.compile(rf"\b{_ORDINAL}(?:\s+and\s+final)?\s+season\b", re.I)
 SHORT_SEASON_MARKER = re.compile(r"\bS(?P<number>\d{1,2})(?:\s?E\d{1,3})?\b")  # "S2", "S02E05"
 PART_MARKER = re.compile(rf"\bPart\s+{_NUMBER}", re.I)  # Netflix splits seasons into parts
 NUMBER_COLON_MARKER = re.compile(r"(?<=\w)\s+(?P<number>\d{1,2})\s*:")  # "Stranger Things 5:"
 ENDING_EXPLAINED_MARKER = re.compile(r"\bEnding\s+Explained\b", re.I)
 CAST_COLON_MARKER = re.compile(r"\bCast\s*:", re.I)  # "Queen of Tears Cast: ..."
-# "<Show> Review: ...", "<Show> Episode 5 Review".
-REVIEW_MARKER = re.compile(r"\s+(?:episodes?\s+\d+\s+)?review\s*:", re.I)
-MARKERS: tuple[re.Pattern[str], ...] = (
+# Only series have numbered episodes: "Love Next Door Episode 12 Recap".
+EPISODE_MARKER = re.compile(r"\b(?:Episodes?|Ep\.?)\s*\d{1,3}\b", re.I)
+STRONG_MARKERS: tuple[re.Pattern[str], ...] = (
     SEASON_MARKER,
+    ORDINAL_SEASON_MARKER,
     SHORT_SEASON_MARKER,
     PART_MARKER,
     NUMBER_COLON_MARKER,
     ENDING_EXPLAINED_MARKER,
     CAST_COLON_MARKER,
-    REVIEW_MARKER,
+    EPISODE_MARKER,
 )
+# Films and games have reviews, trailers and release dates too, and "A Fitting Finale" names
+# nothing: what these follow is taken for
+# a show only when the catalogue knows it ("Sucession Trailer"), never discovered as a new one.
+WEAK_MARKER = re.compile(
+    r"\s+review\s*:|\b(?:Official\s+)?(?:Trailer|Teaser|Premiere|Finale|Recap|Rewatch|"
+    r"Release\s+Date)\b",
+    re.I,
+)
+MARKERS: tuple[re.Pattern[str], ...] = (*STRONG_MARKERS, WEAK_MARKER)
 
 # A name never spans these: the text before them is another clause of the title.
 NAME_BOUNDARY = re.compile(r"[:|?!;,()\[\]{}]|\s[-–—]\s")
@@ -69,7 +97,7 @@ QUOTES = "'\"‘’“”«»"
 POSSESSIVE_END = re.compile(r"['’]s$", re.I)
 # Lowercase words allowed inside a title-cased name ("All of Us Are Dead", "Emily in Paris").
 SMALL_WORDS = frozenset(
-    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "or", "the", "to"}
+    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "no", "of", "on", "or", "the", "to", "x"}
 )
 # Words that are a marker's neighbour, not a show ("Top 10:", "Episode 5:", "The Final Season").
 GENERIC_NAMES = frozenset(
@@ -114,6 +142,17 @@ GENERIC_NAMES = frozenset(
 GENERIC_NUMBERED = re.compile(
     r"(?:vol(?:ume)?|act|episode|ep|chapter|part|season|finale|premiere|recap)\.?\s*\d*", re.I
 )
+# Last words of a headline's phrase, never of a show's name ("Netflix Top 10:", "Day 10:").
+GENERIC_LAST_WORDS = frozenset({"top", "best"})
+# A number after these is a count, not a season: "Box Office Collection Day 10:", "Top 10:".
+UNIT_WORDS = frozenset(
+    {"act", "at", "chapter", "day", "ep", "episode", "no", "number", "part", "top", "vol", "volume",
+     "week"}
+)  # fmt: skip
+# Words after a name that say which season without numbering it: "MHA Final Season".
+SEASON_WITHOUT_NUMBER = re.compile(r"\s+(?:the\s+)?(?:final|last|new|next|first)\s+season$", re.I)
+# A part of a season, not a show's name: what follows "Stranger Things 5" in a longer name.
+SEASON_PART = re.compile(r"\b(?:vol(?:ume)?|act|episodes?|ep|chapter|part)\b", re.I)
 MAX_NAME_WORDS = 8
 MAX_NAME_CHARS = 60
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -125,6 +164,16 @@ class _Marker:
     start: int
     end: int
     season: int | None
+    strong: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """The title text between a marker and the marker before it, where a show's name ends."""
+
+    before: str
+    season: int | None
+    strong: bool  # a series marker: an unknown name before it is a new show
 
 
 def alias_key(name: str) -> str:
@@ -139,26 +188,31 @@ def alias_key(name: str) -> str:
 def find_shows(title: str | None) -> tuple[ShowMatch, ...]:
     """The shows a title names, in title order, one per alias key, with the season if stated."""
     matches: dict[str, ShowMatch] = {}
-    for before, season in marked_segments(title or ""):
-        name = name_before(before)
+    for segment in marked_segments(title or ""):
+        name = name_before(segment.before) if segment.strong else None
         if name is not None:
-            matches.setdefault(alias_key(name), ShowMatch(name, alias_key(name), season))
+            matches.setdefault(alias_key(name), ShowMatch(name, alias_key(name), segment.season))
     return tuple(matches.values())
 
 
-def marked_segments(title: str) -> list[tuple[str, int | None]]:
+def marked_segments(title: str) -> list[Segment]:
     """For each season or show marker in a title, the text between it and the marker before
     it (where the show's name ends), with the season the marker states."""
     segments = []
     start = 0
     for marker in _markers(title):
-        segments.append((title[start : marker.start], marker.season))
+        segments.append(Segment(title[start : marker.start], marker.season, marker.strong))
         start = marker.end
     return segments
 
 
 def _markers(title: str) -> list[_Marker]:
-    found = [_marker(m) for pattern in MARKERS for m in pattern.finditer(title)]
+    found = [
+        _marker(match, pattern is not WEAK_MARKER)
+        for pattern in MARKERS
+        for match in pattern.finditer(title)
+    ]
+    found = [marker for marker in found if _plausible_marker(title, marker)]
     kept: list[_Marker] = []
     # Earliest first, and the longer one where two start together; overlaps are one marker.
     for marker in sorted(found, key=lambda m: (m.start, -m.end)):
@@ -167,10 +221,20 @@ def _markers(title: str) -> list[_Marker]:
     return kept
 
 
-def _marker(match: re.Match[str]) -> _Marker:
-    number = match.groupdict().get("number")
+def _plausible_marker(title: str, marker: _Marker) -> bool:
+    if marker.season is not None and marker.season > MAX_SEASON:
+        return False
+    before = title[: marker.start].split()
+    return not (before and alias_key(before[-1]) in UNIT_WORDS and title[marker.start] == " ")
+
+
+def _marker(match: re.Match[str], strong: bool) -> _Marker:
+    groups = match.groupdict()
+    number, ordinal = groups.get("number"), groups.get("ordinal")
     season = None if number is None else SEASON_WORDS.get(number.lower()) or int(number)
-    return _Marker(match.start(), match.end(), season)
+    if ordinal is not None:
+        season = ORDINALS[ordinal.lower()]
+    return _Marker(match.start(), match.end(), season, strong)
 
 
 def name_before(segment: str) -> str | None:
@@ -179,6 +243,7 @@ def name_before(segment: str) -> str | None:
     name = LAST_HEADLINE_VERB.sub("", name)
     name = _strip_repeatedly(name, (LEADING_FILLER, LEADING_CONNECTOR))
     name = POSSESSIVE_END.sub("", name.strip().strip(QUOTES).strip()).strip(QUOTES).strip()
+    name = SEASON_WITHOUT_NUMBER.sub("", name)
     return name if _plausible(name) else None
 
 
@@ -220,6 +285,6 @@ def _plausible(name: str) -> bool:
         return False
     if not (name[0].isupper() or name[0].isdigit()) or not any(c.isalpha() for c in name):
         return False
-    if GENERIC_NUMBERED.fullmatch(name):
+    if GENERIC_NUMBERED.fullmatch(name) or alias_key(words[-1]) in GENERIC_LAST_WORDS:
         return False
     return alias_key(name) not in GENERIC_NAMES and YEAR.search(name) is None

@@ -87,9 +87,13 @@ class Similarity:
 class ShowMatch:
     """A TV show an article is about, as named in it, with the season when stated."""
 
-    name: str
+    name: str  # the catalogue's canonical name, or the name as printed for a new show
     key: str  # normalised alias key: equal keys mean the same show
     season: int | None = None
+    confidence: float = 1.0  # 1.0 for a name before a marker that the catalogue knows exactly
+    # The name as printed where it differs from ``name`` (a typo, an initialism): the store
+    # registers it as an alias of the show, so the next article with it is an exact match.
+    spelling: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalogue import Catalogue, KnownShow, link_shows
+from pipeline.catalogue import Catalogue, KnownShow
+from pipeline.linking import link_shows
 
 HERE = Path(__file__).parent
 HEADLINES = HERE / "headlines.jsonl"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalogue import Catalogue, KnownShow, link_shows
+from pipeline.catalogue import Catalogue, KnownShow
+from pipeline.linking import link_shows
 
 CATALOGUE = Catalogue.of(
     [
