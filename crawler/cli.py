@@ -2,101 +2,39 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from crawler import output
+from crawler.cliutil import db_option, format_option, handle_errors, open_session, sources_option
 from crawler.exceptions import MarqueeError
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
 from crawler.reprocess import reprocess as run_reprocess
 from crawler.runner import CrawlRequest, run_crawl
+from crawler.showcmds import resolve_show, shows
 from crawler.sources import default_sources_path, load_sources
 from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
 from pipeline.process import process_page
 from storage import queries
-from storage.db import DEFAULT_URL, is_up_to_date, make_engine, make_sessionmaker, upgrade
+from storage.db import upgrade
 from storage.records import RunRow
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 ARTICLE_COLUMNS = (
     "id", "url", "urls", "source", "title", "author", "published", "modified", "tags",
     "language", "text", "shows", "duplicate_of", "similarity", "revision",
 )  # fmt: skip
 ARTICLE_TABLE_COLUMNS = ("id", "source", "title", "shows", "published", "revision", "duplicate_of")
-SHOW_COLUMNS = ("id", "name", "aliases", "articles")
 STORY_COLUMNS = ("story", "id", "role", "source", "published", "similarity", "url")
 SOURCE_COLUMNS = ("name", "enabled", "start_urls", "feeds", "sitemaps", "max_pages")
 COUNT_COLUMNS = ("pages", "new", "updated", "duplicate", "unchanged", "failed")
-
-db_option = click.option(
-    "--db",
-    "db_url",
-    envvar="MARQUEE_DB",
-    default=DEFAULT_URL,
-    show_default=True,
-    help="SQLAlchemy URL of the store, e.g. sqlite:///marquee.db or "
-    "postgresql+psycopg://user@host/dbname. Env: MARQUEE_DB.",
-)
-sources_option = click.option(
-    "--sources",
-    "sources_file",
-    envvar="MARQUEE_SOURCES",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Sources file (TOML). Default: $MARQUEE_SOURCES, else ./sources.toml, "
-    "else the packaged default list.",
-)
-
-
-def format_option(
-    choices: Sequence[str], default: str
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """A --format option with the given choices."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(list(choices)),
-        default=default,
-        show_default=True,
-        help="Output format.",
-    )
-
-
-class _ExitError(click.ClickException):
-    """A ClickException that keeps the exit code of the MarqueeError it reports."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code  # type: ignore[misc]  # Click declares it on the class
-
-
-def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn expected failures into a one-line message and an exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except MarqueeError as exc:
-            raise _ExitError(str(exc), exc.exit_code) from exc
-        except SQLAlchemyError as exc:
-            raise click.ClickException(f"database error: {exc}") from exc
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -231,23 +169,6 @@ def _print_extracted(record: dict[str, Any], fmt: str, *, several: bool) -> None
         click.echo(record["text"])
 
 
-@contextmanager
-def open_session(db_url: str) -> Iterator[Session]:
-    """A session on an existing, up-to-date store (only crawl and db upgrade create or migrate)."""
-    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
-        raise click.ClickException(f"no store at {db_url}: run `marquee crawl` first")
-    engine = make_engine(db_url)
-    try:
-        if not is_up_to_date(engine):
-            raise click.ClickException(
-                f"the store at {db_url} needs a schema upgrade: run `marquee db upgrade`"
-            )
-        with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 @cli.command()
 @click.option("--show", help="Only articles filed under this show (any alias, any case).")
 @click.option("--source", help="Only articles from this source.")
@@ -271,6 +192,7 @@ def articles(
     (to the article it copies), revision.
     """
     with open_session(db_url) as session:
+        show = resolve_show(session, show) if show else None
         rows = queries.list_articles(
             session, show=show, source=source, include_duplicates=include_duplicates, limit=limit
         )
@@ -289,7 +211,7 @@ def _show_label(show: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.option("--show", help="Only stories with an article filed under this show (any alias).")
+@click.option("--show", help="Only stories with an article filed under this show (any alias, any case).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most N stories.")
 @format_option(output.FORMATS, "table")
 @db_option
@@ -303,6 +225,7 @@ def stories(show: str | None, limit: int | None, fmt: str, db_url: str) -> None:
     published, similarity (to the member it was matched with), url, title.
     """
     with open_session(db_url) as session:
+        show = resolve_show(session, show) if show else None
         rows = queries.list_stories(session, show=show, limit=limit)
     records = [
         {"story": story.original.id, "role": role, **output.to_jsonable(member)}
@@ -314,18 +237,6 @@ def stories(show: str | None, limit: int | None, fmt: str, db_url: str) -> None:
     ]
     columns = STORY_COLUMNS if fmt == "table" else (*STORY_COLUMNS, "title")
     output.write_records(records, fmt, sys.stdout, columns=columns, title="Stories")
-
-
-@cli.command()
-@format_option(output.FORMATS, "table")
-@db_option
-@handle_errors
-def shows(fmt: str, db_url: str) -> None:
-    """List shows with their aliases and how many articles are filed under each."""
-    with open_session(db_url) as session:
-        rows = queries.list_shows(session)
-    records = [output.to_jsonable(row) for row in rows]
-    output.write_records(records, fmt, sys.stdout, columns=SHOW_COLUMNS, title="Shows")
 
 
 @cli.command()
@@ -354,6 +265,7 @@ def reprocess(
     path = sources_file or default_sources_path()
     known = {entry.name: entry for entry in load_sources(path)}
     with open_session(db_url) as session, PagePool(timeout) as pool:
+        show = resolve_show(session, show) if show else None
         with session.begin():
             total = len(queries.article_ids(session, show=show, source=source))
         with Progress(console=Console(stderr=True), transient=False) as bar:
@@ -400,6 +312,9 @@ def db_upgrade(db_url: str) -> None:
     """Create the store or bring its schema up to date (crawl does this by itself)."""
     upgrade(db_url)
     click.echo(f"{db_url}: schema up to date")
+
+
+cli.add_command(shows)
 
 
 def main() -> None:

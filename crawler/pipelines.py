@@ -1,5 +1,5 @@
-"""Thin glue from spider items to the store: process the page, save it (in batches), count the
-outcome.
+"""Thin glue from spider items to the store: process the page, link its shows against the
+registry, save it (in batches), count the outcome.
 
 Each source's pages are extracted with its own options: the rules of its sources entry and the
 template learned from its earlier articles, which every new article adds its text blocks to.
@@ -22,6 +22,7 @@ from twisted.internet.defer import Deferred
 from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
 from crawler.records import article_record
+from crawler.shows import ShowLinker
 from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
@@ -88,6 +89,7 @@ class StorePipeline:
         self.template_refresh = template_refresh
         self.pages = PagePool(extract_timeout)
         self.options = ExtractOptions()  # the source's own, from open_spider on
+        self.linker = ShowLinker()
         self.store_batch = store_batch
         self.store_wait = store_wait
         self._new_articles = 0
@@ -128,6 +130,7 @@ class StorePipeline:
         self._session = self._sessions()
         with self.session.begin():
             saving.ensure_source(self.session, self.source)
+            self.linker.refresh(self.session)
         self._load_template()
 
     def close_spider(self) -> None:
@@ -149,6 +152,8 @@ class StorePipeline:
             processed = self.pages.process(item.html, item.url, self.options, (item.request_url,))
         except PipelineError as exc:
             self._fail(item.url, exc.reason, exc.message)
+        extracted = processed.extracted
+        processed = replace(processed, shows=self.linker.link(extracted.title, extracted.text))
         waiting = _Waiting(item, processed, self._record(item, processed), Deferred())
         self._waiting.append(waiting)
         if len(self._waiting) >= self.store_batch:
@@ -183,6 +188,8 @@ class StorePipeline:
             return
         for waiting, result in zip(batch, results, strict=True):
             self._stored(waiting, result)
+        with self.session.begin():  # shows other crawls or operators registered meanwhile
+            self.linker.refresh(self.session)
 
     def _write_alone(self, waiting: _Waiting) -> None:
         try:

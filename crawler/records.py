@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import datetime
 
+from crawler.shows import show_refs
 from pipeline.types import Processed
-from storage.records import ArticleContent, ArticleRecord, ShowRef
+from storage.records import ArticleContent, ArticleRecord
 
 
 def article_content(processed: Processed) -> ArticleContent:
@@ -22,7 +23,7 @@ def article_content(processed: Processed) -> ArticleContent:
         text=extracted.text,
         text_hash=processed.fingerprint.text_hash,
         image=extracted.image,
-        shows=tuple(ShowRef(s.name, s.key, s.season) for s in processed.shows),
+        shows=show_refs(processed.shows),
         minhash=processed.fingerprint.minhash,
         shingles=processed.fingerprint.shingles,
         bands=processed.fingerprint.bands,

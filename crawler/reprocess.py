@@ -4,12 +4,13 @@ existing corpus: `marquee reprocess`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from crawler.extraction import PagePool
 from crawler.records import article_content
+from crawler.shows import ShowLinker
 from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
@@ -48,18 +49,22 @@ def reprocess(
     with session.begin():
         ids = queries.article_ids(session, show=show, source=source)
     options: dict[str, ExtractOptions] = {}
+    linker = ShowLinker()
     changed, failed, hashes, changed_ids = 0, 0, set(), []
     for article_id in ids:
         with session.begin():
             page = repository.latest_page(session, article_id)
             if page.source not in options:
                 options[page.source] = _options(session, sources.get(page.source), page.source)
+            linker.refresh(session)
             try:
                 processed = _extract(pool, page, options[page.source])
             except PipelineError:
                 failed += 1
                 progress(1)
                 continue
+            extracted = processed.extracted
+            processed = replace(processed, shows=linker.link(extracted.title, extracted.text))
             old_hash = _text_hash(session, article_id)
             if repository.refresh_article(session, article_id, article_content(processed)):
                 changed += 1

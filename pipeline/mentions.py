@@ -144,7 +144,9 @@ def _evidence(
     return None
 
 
-def _in_list(spans: list[tuple[int, int, KnownShow]], start: int, end: int, words: list[Word]) -> bool:
+def _in_list(
+    spans: list[tuple[int, int, KnownShow]], start: int, end: int, words: list[Word]
+) -> bool:
     """Whether another catalogue name sits next to this one, joined by a comma or connector."""
     for other_start, other_end, _show in spans:
         if other_end <= start:

@@ -7,8 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pipeline.types import ShowMatch
-
 SEASON_WORDS = MappingProxyType(
     {
         "one": 1,
@@ -97,8 +95,9 @@ QUOTES = "'\"‘’“”«»"
 POSSESSIVE_END = re.compile(r"['’]s$", re.I)
 # Lowercase words allowed inside a title-cased name ("All of Us Are Dead", "Emily in Paris").
 SMALL_WORDS = frozenset(
-    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "no", "of", "on", "or", "the", "to", "x"}
-)
+    {"a", "an", "and", "at", "by", "de", "for", "from", "in", "no", "of", "on", "or", "the", "to",
+     "x"}
+)  # fmt: skip
 # Words that are a marker's neighbour, not a show ("Top 10:", "Episode 5:", "The Final Season").
 GENERIC_NAMES = frozenset(
     {
@@ -183,16 +182,6 @@ def alias_key(name: str) -> str:
     text = APOSTROPHES.sub("", text)
     text = "".join(" " if unicodedata.category(char)[0] in "PS" else char for char in text)
     return " ".join(text.split())
-
-
-def find_shows(title: str | None) -> tuple[ShowMatch, ...]:
-    """The shows a title names, in title order, one per alias key, with the season if stated."""
-    matches: dict[str, ShowMatch] = {}
-    for segment in marked_segments(title or ""):
-        name = name_before(segment.before) if segment.strong else None
-        if name is not None:
-            matches.setdefault(alias_key(name), ShowMatch(name, alias_key(name), segment.season))
-    return tuple(matches.values())
 
 
 def marked_segments(title: str) -> list[Segment]:

@@ -180,12 +180,14 @@ class Revision(Base):
 
 
 class Show(Base):
-    """A TV show articles are filed under."""
+    """A TV show articles are filed under: its canonical name and ids in outside catalogues."""
 
     __tablename__ = "shows"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
+    # e.g. {"tmdb": "99966", "imdb": "tt14169960"}; set by operators (`marquee shows add`).
+    external_ids: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     aliases: Mapped[list[ShowAlias]] = relationship(order_by="ShowAlias.alias")
 
@@ -199,6 +201,9 @@ class ShowAlias(Base):
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
     alias: Mapped[str] = mapped_column(String)
     key: Mapped[str] = mapped_column(String, unique=True)
+    # name (the show's own), seen (printed in a title), discovered (a typo matched fuzzily)
+    # or operator (added with `marquee shows alias add`).
+    origin: Mapped[str] = mapped_column(String, server_default="seen")
 
 
 class ArticleShow(Base):
@@ -223,6 +228,8 @@ class ArticleShow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id"), index=True)
     season: Mapped[int | None]
+    # How sure the linker was: 1.0 for a name it knew exactly before a season or show marker.
+    confidence: Mapped[float] = mapped_column(Float, server_default="1.0")
 
     show: Mapped[Show] = relationship()
 

@@ -168,9 +168,16 @@ def _story_member(article: Article) -> StoryMember:
     )
 
 
+def count_articles(session: Session) -> int:
+    """How many articles the store holds (copies included)."""
+    return session.scalar(select(func.count()).select_from(Article)) or 0
+
+
 def list_shows(session: Session) -> list[ShowRow]:
-    """Every show by name, with its aliases and how many original articles are filed under it."""
+    """Every show by name, with its aliases, how many original articles are filed under it and
+    for which seasons, and its outside ids."""
     counts = _article_counts(session)
+    seasons = _seasons(session)
     shows = session.scalars(
         _fresh(
             select(Show)
@@ -184,9 +191,25 @@ def list_shows(session: Session) -> list[ShowRow]:
             name=show.name,
             aliases=tuple(sorted({alias.alias for alias in show.aliases})),
             articles=counts.get(show.id, 0),
+            seasons=tuple(sorted(seasons.get(show.id, ()))),
+            external_ids=show.external_ids,
         )
         for show in shows
     ]
+
+
+def _seasons(session: Session) -> dict[int, set[int]]:
+    """Per show id, the seasons articles are filed under."""
+    seasons: dict[int, set[int]] = {}
+    rows = session.execute(
+        select(ArticleShow.show_id, ArticleShow.season)
+        .where(ArticleShow.season.is_not(None))
+        .distinct()
+    )
+    for show_id, season in rows:
+        if season is not None:
+            seasons.setdefault(show_id, set()).add(season)
+    return seasons
 
 
 def _article_counts(session: Session) -> dict[int, int]:

@@ -10,11 +10,24 @@ from typing import Protocol
 
 @dataclass(frozen=True, slots=True)
 class ShowRef:
-    """A show an article is about: display name, normalised alias key, optional season."""
+    """A show an article is about: display name, normalised alias key, optional season, how
+    sure the link is, and a spelling (with its key) to register as a discovered alias."""
 
     name: str
     key: str
     season: int | None = None
+    confidence: float = 1.0
+    spelling: str | None = None
+    spelling_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredShow:
+    """A show of the registry with every spelling registered for it (its name included)."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +139,15 @@ class ArticleRow:
 
 @dataclass(frozen=True, slots=True)
 class ShowRow:
-    """A show with its aliases and how many (non-duplicate) articles are filed under it."""
+    """A show with its aliases, how many (non-duplicate) articles are filed under it and for
+    which seasons, and its ids in outside catalogues."""
 
     id: int
     name: str
     aliases: tuple[str, ...]
     articles: int
+    seasons: tuple[int, ...] = ()  # the seasons its articles are filed under
+    external_ids: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, undefer
 
 from storage.models import (
     Article,
-    ArticleShow,
     ArticleUrl,
     CrawlRun,
     CrawlRunSource,
@@ -31,7 +30,8 @@ from storage.records import (
     SourceCounts,
     StoredPage,
 )
-from storage.saving import URL_BATCH, ensure_source, link_shows, set_bands, set_content
+from storage.saving import URL_BATCH, ensure_source, set_bands, set_content
+from storage.shows import replace_links
 
 FINAL_STATUSES = ("ok", "failed", "aborted")
 
@@ -171,11 +171,9 @@ def refresh_article(session: Session, article_id: int, fields: ArticleContent) -
     if latest is not None:
         latest.text, latest.text_hash, latest.title = fields.text, fields.text_hash, fields.title
         latest.modified = fields.modified
-    shows_before = _show_links(session, article_id)
-    session.execute(delete(ArticleShow).where(ArticleShow.article_id == article_id))
-    link_shows(session, article_id, fields.shows)
+    shows_changed = replace_links(session, article_id, fields.shows)
     session.flush()
-    return before != _extracted_fields(article) or shows_before != _show_links(session, article_id)
+    return before != _extracted_fields(article) or shows_changed
 
 
 def _extracted_fields(article: Article) -> tuple[object, ...]:
@@ -183,13 +181,6 @@ def _extracted_fields(article: Article) -> tuple[object, ...]:
         article.title, article.author, article.published, article.modified, tuple(article.tags),
         article.language, article.image, article.text_hash,
     )  # fmt: skip
-
-
-def _show_links(session: Session, article_id: int) -> set[tuple[int, int | None]]:
-    rows = session.execute(
-        select(ArticleShow.show_id, ArticleShow.season).where(ArticleShow.article_id == article_id)
-    )
-    return {(show_id, season) for show_id, season in rows}
 
 
 def record_failure(

@@ -6,7 +6,7 @@ article, or nothing new. A batch shares its look-ups and writes each table in on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -14,15 +14,15 @@ from sqlalchemy.orm import Session
 
 from storage import statements
 from storage.driver import execute_plain
-from storage.models import Article, ArticleBand, ArticleShow, Revision, Show, ShowAlias, Source
+from storage.models import Article, ArticleBand, Revision, Source
 from storage.records import (
     ArticleContent,
     ArticleRecord,
     CopyJudge,
     Outcome,
     SaveResult,
-    ShowRef,
 )
+from storage.shows import link_shows
 from storage.stories import BatchStories, Placement, Probe, StoredCandidates, repoint_copies
 
 # Any fixed number will do: the PostgreSQL advisory lock that makes article saves take turns.
@@ -333,37 +333,3 @@ def revision_values(article_id: int, number: int, record: ArticleRecord) -> dict
         "fetched_at": record.fetched_at,
         "url": record.fetched_url or record.canonical_url,
     }
-
-
-def link_shows(session: Session, article_id: int, refs: Iterable[ShowRef]) -> None:
-    """Link the article to each show (by alias key), with the season when one is given."""
-    for ref in refs:
-        _link_show(session, article_id, _show_id(session, ref), ref.season)
-
-
-def _show_id(session: Session, ref: ShowRef) -> int:
-    """The show an alias key stands for; an unknown key becomes an alias of the show it names."""
-    show_id = session.scalar(select(ShowAlias.show_id).where(ShowAlias.key == ref.key))
-    if show_id is not None:
-        return show_id
-    show_id = session.scalar(select(Show.id).where(Show.name == ref.name))
-    if show_id is None:
-        show = Show(name=ref.name)
-        session.add(show)
-        session.flush()
-        show_id = show.id
-    session.add(ShowAlias(show_id=show_id, alias=ref.name, key=ref.key))
-    session.flush()
-    return show_id
-
-
-def _link_show(session: Session, article_id: int, show_id: int, season: int | None) -> None:
-    same_season = ArticleShow.season.is_(None) if season is None else ArticleShow.season == season
-    linked = session.scalar(
-        select(ArticleShow.id).where(
-            ArticleShow.article_id == article_id, ArticleShow.show_id == show_id, same_season
-        )
-    )
-    if linked is None:
-        session.add(ArticleShow(article_id=article_id, show_id=show_id, season=season))
-        session.flush()

@@ -10,7 +10,6 @@ import pytest
 from pipeline.dedup import fingerprint
 from pipeline.errors import NotAnArticle
 from pipeline.process import process_page
-from pipeline.types import ShowMatch
 from tests.pipeline.pipeline_pages import (
     LISTING_URL,
     REELRUNDOWN_AMP_URL,
@@ -25,7 +24,9 @@ def test_canonical_page() -> None:
     assert processed.identity.canonical_url == REELRUNDOWN_URL
     assert processed.identity.urls == (REELRUNDOWN_URL,)
     assert processed.fingerprint == fingerprint(processed.extracted.text)
-    assert processed.shows == (ShowMatch("All Of Us Are Dead", "all of us are dead", 2),)
+    assert [(s.name, s.key, s.season) for s in processed.shows] == [
+        ("All Of Us Are Dead", "all of us are dead", 2)
+    ]
 
 
 def test_amp_page_is_the_same_article() -> None:

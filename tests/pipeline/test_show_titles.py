@@ -1,10 +1,12 @@
-"""Shows named in titles: patterns, season numbers, filler trimming, and titles with no show."""
+"""Shows named in titles with no catalogue to go by: patterns, season numbers, filler trimming,
+and titles with no show."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.shows import alias_key, find_shows
+from pipeline.linking import link_shows
+from pipeline.shows import alias_key
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,7 @@ from pipeline.shows import alias_key, find_shows
     ],
 )
 def test_shows_in_titles(title: str, shows: list[tuple[str, int | None]]) -> None:
-    matches = find_shows(title)
+    matches = link_shows(title)
     assert [(m.name, m.season) for m in matches] == shows
     assert all(m.key == alias_key(m.name) for m in matches)
 
@@ -76,7 +78,7 @@ def test_shows_in_titles(title: str, shows: list[tuple[str, int | None]]) -> Non
     ],
 )
 def test_titles_without_a_show(title: str | None) -> None:
-    assert find_shows(title) == ()
+    assert link_shows(title) == ()
 
 
 @pytest.mark.parametrize(
