@@ -50,6 +50,10 @@ ENDING_EXPLAINED_MARKER = re.compile(r"\bEnding\s+Explained\b", re.I)
 CAST_COLON_MARKER = re.compile(r"\bCast\s*:", re.I)  # "Queen of Tears Cast: ..."
 # Only series have numbered episodes: "Love Next Door Episode 12 Recap".
 EPISODE_MARKER = re.compile(r"\b(?:Episodes?|Ep\.?)\s*\d{1,3}\b", re.I)
+# "<Show> Review: ...": films are reviewed too, but on the sites Marquee crawls a review title
+# is mostly a series' (bench/shows: recall 0.971 / precision 0.961 with it, 0.953 / 0.966
+# without).
+REVIEW_MARKER = re.compile(r"\s+review\s*:", re.I)
 STRONG_MARKERS: tuple[re.Pattern[str], ...] = (
     SEASON_MARKER,
     ORDINAL_SEASON_MARKER,
@@ -59,13 +63,13 @@ STRONG_MARKERS: tuple[re.Pattern[str], ...] = (
     ENDING_EXPLAINED_MARKER,
     CAST_COLON_MARKER,
     EPISODE_MARKER,
+    REVIEW_MARKER,
 )
-# Films and games have reviews, trailers and release dates too, and "A Fitting Finale" names
-# nothing: what these follow is taken for
-# a show only when the catalogue knows it ("Sucession Trailer"), never discovered as a new one.
+# Films and games have trailers and release dates too, and "A Fitting Finale" names nothing:
+# what these follow is taken for a show only when the catalogue knows it ("Sucession Trailer"),
+# never discovered as a new one.
 WEAK_MARKER = re.compile(
-    r"\s+review\s*:|\b(?:Official\s+)?(?:Trailer|Teaser|Premiere|Finale|Recap|Rewatch|"
-    r"Release\s+Date)\b",
+    r"\b(?:Official\s+)?(?:Trailer|Teaser|Premiere|Finale|Recap|Rewatch|Release\s+Date)\b",
     re.I,
 )
 MARKERS: tuple[re.Pattern[str], ...] = (*STRONG_MARKERS, WEAK_MARKER)

@@ -66,9 +66,10 @@ class Store:
 
 @pytest.fixture(scope="module")
 def store(sites: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """One real crawl of both local sites into a fresh SQLite file, shared by this module."""
+    """One real crawl of kdramabuzz and syndicator into a fresh SQLite file, shared by this
+    module."""
     tmp = tmp_path_factory.mktemp("crawl")
-    sources = sites.write_sources(tmp / "sources.toml")
+    sources = sites.write_sources(tmp / "sources.toml", ["kdramabuzz", "syndicator"])
     db_path = tmp / "marquee.db"
     store = Store(db_url=f"sqlite:///{db_path}", db_path=db_path, sources=sources)
     sites.clear_hits()

@@ -114,7 +114,7 @@ def test_reset_forgets_hits_and_overrides(sites: LocalSites) -> None:
 def test_write_sources_makes_a_valid_sources_file(sites: LocalSites, tmp_path: Path) -> None:
     path = sites.write_sources(tmp_path / "sources.toml")
     by_name = {source.name: source for source in load_sources(path)}
-    assert set(by_name) == {"kdramabuzz", "syndicator"}
+    assert set(by_name) == {"kdramabuzz", "syndicator", "zombiewire"}
     kdramabuzz = by_name["kdramabuzz"]
     assert kdramabuzz.start_urls == (sites.base("kdramabuzz") + "/",)
     assert kdramabuzz.sitemaps == (sites.base("kdramabuzz") + "/sitemap_index.xml",)
