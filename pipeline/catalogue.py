@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
 
-from pipeline.shows import SMALL_WORDS, alias_key
+from pipeline.shows import LINK_WORDS, SMALL_WORDS, alias_key
 
 # The lowest fuzzy score (rapidfuzz's ratio, 0–100, on alias keys without a leading "the") at
 # which a name is taken for a known show: a typo ("Stranger Thigns", "All Us Are Dead"), not
@@ -110,7 +110,8 @@ class Catalogue:
     def ending(self, text: str) -> KnownShow | None:
         """The catalogue show whose name ends ``text`` (the longest, by whole words)."""
         words = alias_key(text).split()
-        while words and words[-1] in SMALL_WORDS:  # "Renews Wednesday for [Season 3]"
+        # "Renews Wednesday for [Season 3]", "Exits Emily in Paris Ahead of [Season 5]".
+        while words and (words[-1] in SMALL_WORDS or words[-1] in LINK_WORDS):
             words.pop()
         for size in range(min(MAX_WORDS, len(words)), 0, -1):
             show = self._by_key.get(" ".join(words[-size:]))

@@ -23,6 +23,7 @@ CUES = frozenset({"like", "liked", "loved", "watch", "watching", "rewatch", "rew
 CONNECTORS = frozenset({"and", "or", "to", "vs", "versus"})
 # A person named by their show is news about the person ("Emily in Paris Star Lily Collins ...").
 PERSON_AFTER = frozenset({"star", "stars", "actor", "actress", "alum"})
+POSSESSIVE = re.compile(r"\w['’]s$")
 SEASON_AFTER = re.compile(r"(?P<number>\d{1,2})s?")  # "Stranger Things 4's Record"
 BODY_SUPPORT = 2  # body mentions that make an everyday-word name in the title count
 SENTENCE_CASE_SHARE = 0.5  # below this share of capitalised words a title is in sentence case
@@ -41,6 +42,7 @@ class Word:
     key: str
     capitalised: bool
     clause_start: bool  # the first word after ":", ",", " - " and the like
+    bare: str | None = None  # the key without a possessive "'s" ("Succession's" → succession)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +63,28 @@ def title_words(title: str) -> list[Word]:
         first = True
         for token in clause.split():
             capitalised = token.strip(QUOTES)[:1].isupper()
-            for key in alias_key(token).split():
-                words.append(Word(key, capitalised, first))
+            keys = alias_key(token).split()
+            possessive = POSSESSIVE.search(token.strip(QUOTES)) is not None
+            for index, key in enumerate(keys):
+                bare = key.removesuffix("s") if possessive and index == len(keys) - 1 else None
+                words.append(Word(key, capitalised, first, bare))
                 first = False
     return words
 
 
-def mentions(title: str, catalogue: Catalogue, body: str | None = None) -> list[Mention]:
+def mentions(
+    title: str, catalogue: Catalogue, body: str | None = None, seasons_marked: bool = False
+) -> list[Mention]:
     """The catalogue names a title writes out, longest first and not overlapping, kept where
-    the evidence says they mean the show; in title order."""
+    the evidence says they mean the show; in title order. ``seasons_marked``: the title has a
+    season marker, so a show's star in it speaks about the show ("Andor Star ... Season 2")."""
     words = title_words(title)
     spans = _catalogue_spans(words, catalogue)
     sentence_case = _sentence_case(words)
     kept = []
     for start, end, show in spans:
         season = _season_after(words, end)
-        if season is None and _names_a_person(words, end):
+        if season is None and not seasons_marked and _names_a_person(words, end):
             continue
         confidence = _evidence(words, start, end, season, sentence_case)
         if confidence is None and _in_list(spans, start, end, words):
@@ -108,6 +116,9 @@ def _catalogue_spans(words: list[Word], catalogue: Catalogue) -> list[tuple[int,
     for size in range(min(MAX_WORDS, len(keys)), 0, -1):
         for start in range(len(keys) - size + 1):
             show = catalogue.keyed(" ".join(keys[start : start + size]))
+            bare = words[start + size - 1].bare
+            if show is None and bare:  # "The Glory's revenge plot"
+                show = catalogue.keyed(" ".join([*keys[start : start + size - 1], bare]))
             span = set(range(start, start + size))
             if show is not None and not span & used:
                 used |= span
@@ -125,7 +136,13 @@ def _season_after(words: list[Word], end: int) -> int | None:
 
 
 def _names_a_person(words: list[Word], end: int) -> bool:
-    return end < len(words) and not words[end].clause_start and words[end].key in PERSON_AFTER
+    """Whether a person named by the show follows: "Emily in Paris Star ...", and a possessive
+    before a capitalised name: "Bridgerton's Jonathan Bailey Joins ..."."""
+    following = [word for word in words[end : end + 2] if not word.clause_start]
+    if following and following[0].key in PERSON_AFTER:
+        return True
+    possessive = words[end - 1].bare is not None
+    return possessive and len(following) == 2 and all(word.capitalised for word in following)
 
 
 def _evidence(

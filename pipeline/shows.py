@@ -49,7 +49,7 @@ NUMBER_COLON_MARKER = re.compile(r"(?<=\w)\s+(?P<number>\d{1,2})\s*:")  # "Stran
 ENDING_EXPLAINED_MARKER = re.compile(r"\bEnding\s+Explained\b", re.I)
 CAST_COLON_MARKER = re.compile(r"\bCast\s*:", re.I)  # "Queen of Tears Cast: ..."
 # Only series have numbered episodes: "Love Next Door Episode 12 Recap".
-EPISODE_MARKER = re.compile(r"\b(?:Episodes?|Ep\.?)\s*\d{1,3}\b", re.I)
+EPISODE_MARKER = re.compile(r"\b(?:Episodes?|Ep\.?)\s*\d{1,4}\b", re.I)  # anime run long
 # "<Show> Review: ...": films are reviewed too, but on the sites Marquee crawls a review title
 # is mostly a series' (bench/shows: recall 0.971 / precision 0.961 with it, 0.953 / 0.966
 # without).
@@ -73,6 +73,7 @@ WEAK_MARKER = re.compile(
     re.I,
 )
 MARKERS: tuple[re.Pattern[str], ...] = (*STRONG_MARKERS, WEAK_MARKER)
+SEASON_WORD = re.compile(r"seas|\bS\d", re.I)
 
 # A name never spans these: the text before them is another clause of the title.
 NAME_BOUNDARY = re.compile(r"[:|?!;,()\[\]{}]|\s[-–—]\s")
@@ -80,8 +81,8 @@ NAME_BOUNDARY = re.compile(r"[:|?!;,()\[\]{}]|\s[-–—]\s")
 LEADING_CONNECTOR = re.compile(r"^(?:and|&|or|plus|vs\.?|versus)\s+", re.I)
 # Headline verbs and "About" that end the clause before the name ("Netflix Greenlights X").
 LAST_HEADLINE_VERB = re.compile(
-    r"^.*\b(?:about|announces|cancels|confirms|drops|greenlights|releases|renews|reveals|"
-    r"shares|teases|unveils)\s+",
+    r"^.*\b(?:about|announces|beats|cancels|confirms|dethrones|drops|greenlights|overtakes|"
+    r"releases|renews|reveals|shares|surpasses|teases|tops|unveils)\s+",
     re.I,
 )
 # Openings of question and round-up titles, and streamers' possessives ("Netflix's").
@@ -96,6 +97,8 @@ LEADING_FILLER = re.compile(
     re.I,
 )
 QUOTES = "'\"‘’“”«»"
+# A quoted name right before a marker; an opening quote starts a word, a closing one ends it.
+QUOTED_END = re.compile(r"(?:^|\s)['\"‘“«](?P<name>[^'\"‘’“”«»]+)['\"’”»]\s*$")
 POSSESSIVE_END = re.compile(r"['’]s$", re.I)
 # Lowercase words allowed inside a title-cased name ("All of Us Are Dead", "Emily in Paris").
 SMALL_WORDS = frozenset(
@@ -145,12 +148,24 @@ GENERIC_NAMES = frozenset(
 GENERIC_NUMBERED = re.compile(
     r"(?:vol(?:ume)?|act|episode|ep|chapter|part|season|finale|premiere|recap)\.?\s*\d*", re.I
 )
+# First words of a question: a name the catalogue lacks that starts with one is not taken for
+# a new show ("Who's Returning for Season 5", "Will Wednesday Season 2 Beat ...").
+QUESTION_WORDS = frozenset(
+    {"are", "can", "could", "did", "does", "how", "is", "should", "what", "whats", "when",
+     "where", "which", "who", "whos", "why", "will", "would"}
+)  # fmt: skip
 # Last words of a headline's phrase, never of a show's name ("Netflix Top 10:", "Day 10:").
 GENERIC_LAST_WORDS = frozenset({"top", "best"})
-# A number after these is a count, not a season: "Box Office Collection Day 10:", "Top 10:".
+# A number after these is a count or an age, not a season: "Box Office Collection Day 10:",
+# "Top 10:", "The Office Turns 20:".
 UNIT_WORDS = frozenset(
-    {"act", "at", "chapter", "day", "ep", "episode", "no", "number", "part", "top", "vol", "volume",
-     "week"}
+    {"act", "age", "aged", "at", "chapter", "day", "ep", "episode", "no", "number", "part", "top",
+     "turns", "vol", "volume", "week"}
+)  # fmt: skip
+# Words between a show's name and a season marker: "Exits Emily in Paris Ahead of Season 5".
+LINK_WORDS = frozenset(
+    {"about", "after", "ahead", "amid", "as", "before", "following", "into", "since", "until",
+     "with"}
 )  # fmt: skip
 # Words after a name that say which season without numbering it: "MHA Final Season".
 SEASON_WITHOUT_NUMBER = re.compile(r"\s+(?:the\s+)?(?:final|last|new|next|first)\s+season$", re.I)
@@ -177,6 +192,7 @@ class Segment:
     before: str
     season: int | None
     strong: bool  # a series marker: an unknown name before it is a new show
+    says_season: bool = False  # the marker is a season's ("Season 2", "S2"), not "Part 2" or "5:"
 
 
 def alias_key(name: str) -> str:
@@ -194,7 +210,9 @@ def marked_segments(title: str) -> list[Segment]:
     segments = []
     start = 0
     for marker in _markers(title):
-        segments.append(Segment(title[start : marker.start], marker.season, marker.strong))
+        says_season = SEASON_WORD.search(title[marker.start : marker.end]) is not None
+        segment = Segment(title[start : marker.start], marker.season, marker.strong, says_season)
+        segments.append(segment)
         start = marker.end
     return segments
 
@@ -232,7 +250,11 @@ def _marker(match: re.Match[str], strong: bool) -> _Marker:
 
 def name_before(segment: str) -> str | None:
     """The show name at the end of the title text before a marker, or None."""
-    name = _capitalised_tail(NAME_BOUNDARY.split(segment)[-1])
+    clause = NAME_BOUNDARY.split(segment)[-1]
+    quoted = QUOTED_END.search(clause)
+    if quoted is not None:  # "K-Drama 'Moving' Season 2": the quotes mark the name
+        return quoted["name"] if _plausible(quoted["name"]) else None
+    name = _capitalised_tail(clause)
     name = LAST_HEADLINE_VERB.sub("", name)
     name = _strip_repeatedly(name, (LEADING_FILLER, LEADING_CONNECTOR))
     name = POSSESSIVE_END.sub("", name.strip().strip(QUOTES).strip()).strip(QUOTES).strip()
@@ -245,8 +267,11 @@ def _capitalised_tail(text: str) -> str:
     # marker, so "BTS's Jin opens up about" leaves nothing and "Fans react to X" leaves "X".
     words = text.split()
     tail: list[str] = []
-    for word in reversed(words):
-        if not _name_word(word):
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        # A short lowercase particle between capitalised words: "Oshi ni Ko", "Spy x Family".
+        particle = bool(tail) and index > 0 and len(word) <= 2 and word.isalpha()
+        if not (_name_word(word) or (particle and _name_word(words[index - 1]))):
             break
         tail.insert(0, word)
     while tail and tail[0].lower() in SMALL_WORDS and not tail[0][0].isupper():
@@ -279,5 +304,7 @@ def _plausible(name: str) -> bool:
     if not (name[0].isupper() or name[0].isdigit()) or not any(c.isalpha() for c in name):
         return False
     if GENERIC_NUMBERED.fullmatch(name) or alias_key(words[-1]) in GENERIC_LAST_WORDS:
+        return False
+    if not (name[-1].isalnum() or name[-1] in ".!?)"):  # "-Arise from the Shadow-"
         return False
     return alias_key(name) not in GENERIC_NAMES and YEAR.search(name) is None

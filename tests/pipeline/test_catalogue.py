@@ -1,4 +1,5 @@
-"""pipeline.catalogue: titles linked to known shows by alias, typo and mention, with seasons."""
+"""pipeline.catalogue, mentions and linking: titles linked to known shows by alias, typo,
+initials, prefix and mention, with seasons; everyday words and people kept apart."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ CATALOGUE = Catalogue.of(
         KnownShow("You"),
         KnownShow("Mirzapur"),
         KnownShow("Panchayat"),
+        KnownShow("House of the Dragon"),
+        KnownShow("Succession"),
+        KnownShow("Moving"),
+        KnownShow("Bloodhounds"),
+        KnownShow("The Glory"),
+        KnownShow("Emily in Paris"),
+        KnownShow("Kingdom"),
+        KnownShow("Demon Slayer", ("Kimetsu no Yaiba",)),
     ]
 )
 
@@ -56,3 +65,65 @@ def test_a_show_the_catalogue_lacks_is_kept_under_its_own_name() -> None:
 
 def test_a_numbered_part_of_a_season_is_not_a_show() -> None:
     assert linked("Stranger Things Season 4 Volume 2 Ending Explained") == [("Stranger Things", 4)]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sacred Games 2 Review: Saif Returns", [("Sacred Games", 2)]),  # a number before a marker
+        ("Stranger Thigns 5 Trailer Breaks Records", [("Stranger Things", 5)]),  # a weak marker
+        ("HOTD Season 3: First Look", [("House of the Dragon", 3)]),  # initials
+        ("Squid Game Won't Get a Season 4, Creator Says", [("Squid Game", 4)]),  # a prefix
+        ("Wednesday's Jenna Ortega Says Season 2 Is Darker", [("Wednesday", 2)]),  # possessive
+        ("Netflix Renews Outer Banks for a Fifth and Final Season", [("Outer Banks", 5)]),
+        ("Lucas Bravo Exits Emily in Paris Ahead of Season 5", [("Emily in Paris", 5)]),
+        ("Demon Slayer: Kimetsu no Yaiba Season 4 Review", [("Demon Slayer", 4)]),
+        ("Alien: Earth Episode 5 Recap", [("Alien: Earth", None)]),  # a colon inside a new name
+        ("The Last Kingdom Season 5 Ending Explained", [("The Last Kingdom", 5)]),  # not Kingdom
+        ("Emily in Paris Cast: Who's Returning for Season 5", [("Emily in Paris", 5)]),
+    ],
+)
+def test_names_before_markers(title: str, expected: list[tuple[str, int | None]]) -> None:
+    catalogue = Catalogue.of(
+        [*CATALOGUE.shows, KnownShow("Sacred Games"), KnownShow("Outer Banks")]
+    )
+    assert sorted((m.name, m.season) for m in link_shows(title, catalogue)) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Moving, Bloodhounds and Mask Girl Top the Year",
+            [("Bloodhounds", None), ("Moving", None)],
+        ),
+        ("5 Shows Like Wednesday to Watch Next", [("Wednesday", None)]),  # a cue before it
+        ("Why fans think Succession's ending was perfect", [("Succession", None)]),  # sentence case
+        ("Inside the room that built The Glory's revenge plot", [("The Glory", None)]),
+        ("Moving Day: Tips for Packing Your Kitchen", []),  # everyday words
+        ("Emily in Paris Star Lily Collins Welcomes a Baby", []),  # news about a person
+        ("Kingdom Hearts 4 Gets a Trailer", [("Kingdom", 4)]),  # a number makes a name a show's
+    ],
+)
+def test_mentions_weigh_their_evidence(title: str, expected: list[tuple[str, int | None]]) -> None:
+    assert linked(title) == sorted(expected)
+
+
+def test_the_body_supports_an_everyday_name() -> None:
+    title = "Moving Is the Best Superhero Show Nobody Watched"
+    assert link_shows(title, CATALOGUE) == ()
+    body = "Moving follows three families. In Moving, the parents hide their powers."
+    [match] = link_shows(title, CATALOGUE, body)
+    assert (match.name, match.confidence) == ("Moving", 0.8)
+
+
+def test_a_typo_is_reported_as_a_spelling_to_register() -> None:
+    [match] = link_shows("All Us Are Dead Season 2 Teaser", CATALOGUE)
+    assert (match.name, match.spelling, match.season) == (
+        "All of Us Are Dead",
+        "All Us Are Dead",
+        2,
+    )
+    assert match.confidence < 1.0
+    [exact] = link_shows("All of Us Are Dead Season 2 Teaser", CATALOGUE)
+    assert (exact.spelling, exact.confidence) == (None, 1.0)
