@@ -102,7 +102,8 @@ def test_names_before_markers(title: str, expected: list[tuple[str, int | None]]
         ("Inside the room that built The Glory's revenge plot", [("The Glory", None)]),
         ("Moving Day: Tips for Packing Your Kitchen", []),  # everyday words
         ("Emily in Paris Star Lily Collins Welcomes a Baby", []),  # news about a person
-        ("Kingdom Hearts 4 Gets a Trailer", [("Kingdom", 4)]),  # a number makes a name a show's
+        ("Kingdom 3 Is Finally Happening", [("Kingdom", 3)]),  # a season number right after it
+        ("Kingdom Hearts 4 Gets a Release Window", []),  # a number, but not right after it
     ],
 )
 def test_mentions_weigh_their_evidence(title: str, expected: list[tuple[str, int | None]]) -> None:
