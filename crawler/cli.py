@@ -211,7 +211,9 @@ def _show_label(show: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.option("--show", help="Only stories with an article filed under this show (any alias, any case).")
+@click.option(
+    "--show", help="Only stories with an article filed under this show (any alias, any case)."
+)
 @click.option("--limit", type=click.IntRange(min=1), help="At most N stories.")
 @format_option(output.FORMATS, "table")
 @db_option

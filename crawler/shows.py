@@ -46,19 +46,20 @@ class ShowLinker:
     def link(self, title: str | None, text: str | None = None) -> tuple[ShowMatch, ...]:
         """The shows an article is about (see pipeline.linking), learnt for the next one."""
         matches = link_shows(title, self._catalogue, text)
-        if any(self._learn(match) for match in matches):
-            self._catalogue = Catalogue.of(self._known.values())
+        for match in matches:
+            self._learn(match)
         return matches
 
-    def _learn(self, match: ShowMatch) -> bool:
+    def _learn(self, match: ShowMatch) -> None:
         known = self._known.get(match.name)
         if known is None:
-            self._known[match.name] = KnownShow(match.name)
-            return True
-        if match.spelling is None or match.spelling in known.aliases:
-            return False
-        self._known[match.name] = KnownShow(known.name, (*known.aliases, match.spelling))
-        return True
+            show = KnownShow(match.name)
+        elif match.spelling is not None and match.spelling not in known.aliases:
+            show = KnownShow(known.name, (*known.aliases, match.spelling))
+        else:
+            return
+        self._known[match.name] = show
+        self._catalogue = self._catalogue.with_show(show, replacing=known)
 
 
 def show_refs(matches: tuple[ShowMatch, ...]) -> tuple[ShowRef, ...]:

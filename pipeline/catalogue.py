@@ -6,7 +6,6 @@ prefixes, initialisms, and catalogue names ending a stretch of title text."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -50,23 +49,52 @@ class Catalogue:
     _by_key: dict[str, KnownShow] = field(init=False, repr=False)
     _fuzzy_keys: list[str] = field(init=False, repr=False)
     _fuzzy_shows: list[KnownShow] = field(init=False, repr=False)
-    _by_initials: dict[str, KnownShow] = field(init=False, repr=False)
+    _by_initials: dict[str, KnownShow | None] = field(init=False, repr=False)  # None: several
 
     def __post_init__(self) -> None:
-        by_key: dict[str, KnownShow] = {}
+        object.__setattr__(self, "_by_key", {})
+        object.__setattr__(self, "_fuzzy_keys", [])
+        object.__setattr__(self, "_fuzzy_shows", [])
+        object.__setattr__(self, "_by_initials", {})
         for show in self.shows:
-            for spelling in (show.name, *show.aliases):
-                by_key.setdefault(alias_key(spelling), show)
-        fuzzy = [(_fuzzy_key(key), show) for key, show in by_key.items()]
-        fuzzy = [(key, show) for key, show in fuzzy if len(key) >= FUZZY_MIN_CHARS]
-        object.__setattr__(self, "_by_key", by_key)
-        object.__setattr__(self, "_fuzzy_keys", [key for key, _ in fuzzy])
-        object.__setattr__(self, "_fuzzy_shows", [show for _, show in fuzzy])
-        object.__setattr__(self, "_by_initials", _initials_index(self.shows))
+            self._index(show)
 
     @classmethod
     def of(cls, shows: Iterable[KnownShow]) -> Catalogue:
         return cls(tuple(shows))
+
+    def with_show(self, show: KnownShow, replacing: KnownShow | None = None) -> Catalogue:
+        """This catalogue with one show added, or put in place of ``replacing`` (the same show
+        with fewer spellings); far cheaper than building the catalogue again."""
+        shows = tuple(show if known is replacing else known for known in self.shows)
+        grown = object.__new__(Catalogue)
+        object.__setattr__(grown, "shows", shows if replacing is not None else (*shows, show))
+        swap = {id(replacing): show} if replacing is not None else {}
+        by_key = {key: swap.get(id(known), known) for key, known in self._by_key.items()}
+        object.__setattr__(grown, "_by_key", by_key)
+        object.__setattr__(grown, "_fuzzy_keys", list(self._fuzzy_keys))
+        fuzzy_shows = [swap.get(id(known), known) for known in self._fuzzy_shows]
+        object.__setattr__(grown, "_fuzzy_shows", fuzzy_shows)
+        initials = {key: swap.get(id(known), known) for key, known in self._by_initials.items()}
+        object.__setattr__(grown, "_by_initials", initials)
+        grown._index(show)
+        return grown
+
+    def _index(self, show: KnownShow) -> None:
+        for spelling in (show.name, *show.aliases):
+            key = alias_key(spelling)
+            words = key.split()
+            if len(words) in INITIALISM_CHARS:
+                initials = "".join(word[0] for word in words)
+                owner = self._by_initials.get(initials, show)
+                self._by_initials[initials] = show if owner is show else None
+            if key in self._by_key:
+                continue
+            self._by_key[key] = show
+            fuzzy = _fuzzy_key(key)
+            if len(fuzzy) >= FUZZY_MIN_CHARS:
+                self._fuzzy_keys.append(fuzzy)
+                self._fuzzy_shows.append(show)
 
     def exact(self, name: str) -> KnownShow | None:
         """The show one of whose spellings has the same alias key as ``name``."""
@@ -127,14 +155,3 @@ class Catalogue:
 def _fuzzy_key(key: str) -> str:
     """An alias key as fuzzy matching compares it: without a leading article."""
     return utils.default_process(key.removeprefix("the "))
-
-
-def _initials_index(shows: Iterable[KnownShow]) -> dict[str, KnownShow]:
-    """Shows by the initials of their names' words, for initials that only one show has."""
-    owners: dict[str, set[KnownShow]] = defaultdict(set)
-    for show in shows:
-        for spelling in (show.name, *show.aliases):
-            words = alias_key(spelling).split()
-            if len(words) in INITIALISM_CHARS:
-                owners["".join(word[0] for word in words)].add(show)
-    return {initials: next(iter(found)) for initials, found in owners.items() if len(found) == 1}

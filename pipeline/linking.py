@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.catalogue import Catalogue, KnownShow
+from pipeline.catalogue import Catalogue, Found, KnownShow
 from pipeline.mentions import distinctive, mentions
 from pipeline.shows import (
     MAX_SEASON,
@@ -96,13 +96,13 @@ def _show_before(segment: Segment, catalogue: Catalogue) -> ShowMatch | None:
     if joined is not None:
         found = catalogue.lookup(joined) or catalogue.lookup(name)  # "Demon Slayer: Kimetsu..."
         if found is not None:
-            return _known(found.show, segment.season, found.confidence, joined)
+            return _known(found.show, segment.season, found.confidence, _typo(found, joined))
         if segment.strong:  # "Alien: Earth", "Re:Zero", a spin-off: "Squid Game: The Challenge"
             return ShowMatch(joined, alias_key(joined), segment.season, NEW_SHOW)
     name, season = _trailing_season(name, segment.season)
     found = catalogue.lookup(name)
     if found is not None:
-        return _known(found.show, season, found.confidence, name)
+        return _known(found.show, season, found.confidence, _typo(found, name))
     if ending is not None and distinctive(alias_key(ending.name).split()):
         # "Lucas Bravo Exits Emily in Paris Ahead of", but not Kingdom in "The Last Kingdom".
         return _known(ending, segment.season, ENDING)
@@ -119,12 +119,12 @@ def _new_show(name: str, season: int | None, catalogue: Catalogue) -> ShowMatch 
     if alias_key(first) not in QUESTION_WORDS:
         return ShowMatch(name, alias_key(name), season, NEW_SHOW)
     known = catalogue.lookup(rest) if rest else None  # "Will Wednesday Season 2 Beat ..."
-    return None if known is None else _known(known.show, season, known.confidence, rest)
+    return (
+        None if known is None else _known(known.show, season, known.confidence, _typo(known, rest))
+    )
 
 
-def _initialism_or_prefix(
-    name: str, season: int | None, catalogue: Catalogue
-) -> ShowMatch | None:
+def _initialism_or_prefix(name: str, season: int | None, catalogue: Catalogue) -> ShowMatch | None:
     initialism = catalogue.initialism(name)
     if initialism is not None:
         return _known(initialism, season, INITIALISM, name)
@@ -142,7 +142,8 @@ def _initialism_or_prefix(
     )
     if not evidence:
         return None
-    return _known(found.show, _season_in(rest, season), found.confidence * PREFIX, spelling)
+    confidence = found.confidence * PREFIX
+    return _known(found.show, _season_in(rest, season), confidence, _typo(found, spelling))
 
 
 def _colon_name(before: str, name: str) -> str | None:
@@ -158,6 +159,11 @@ def _colon_name(before: str, name: str) -> str | None:
     if not all(word[0].isupper() or word[0].isdigit() for word in words):
         return None
     return whole
+
+
+def _typo(found: Found, spelling: str) -> str | None:
+    """The spelling to register for the show: only a fuzzy match's, the others are known."""
+    return spelling if found.confidence < 1.0 else None
 
 
 def _words(name: str) -> int:
