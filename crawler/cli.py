@@ -118,8 +118,10 @@ def extract(inputs: tuple[str, ...], url: str | None, fmt: str) -> None:
 
     Inputs are local .html / .html.gz files or http(s) URLs. With --format json (one input)
     or jsonl, each page gives one JSON object with file, url, canonical_url, title, author,
-    published, modified, tags, language, text and shows. A page that cannot be read or
-    extracted gives an object with an "error" key, and the exit status is 1 at the end.
+    published, modified, tags, language, text and shows (named before a season or show
+    marker; no store is read, so known shows and aliases do not count here). A page that
+    cannot be read or extracted gives an object with an "error" key, and the exit status is 1
+    at the end.
     """
     if url and len(inputs) > 1:
         raise click.UsageError("--url applies to a single input")
