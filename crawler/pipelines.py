@@ -22,7 +22,7 @@ from twisted.internet.defer import Deferred
 from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed
 from crawler.records import article_record
-from crawler.shows import ShowLinker
+from crawler.shows import ShowLinker, show_refs
 from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
@@ -152,8 +152,6 @@ class StorePipeline:
             processed = self.pages.process(item.html, item.url, self.options, (item.request_url,))
         except PipelineError as exc:
             self._fail(item.url, exc.reason, exc.message)
-        extracted = processed.extracted
-        processed = replace(processed, shows=self.linker.link(extracted.title, extracted.text))
         waiting = _Waiting(item, processed, self._record(item, processed), Deferred())
         self._waiting.append(waiting)
         if len(self._waiting) >= self.store_batch:
@@ -188,8 +186,6 @@ class StorePipeline:
             return
         for waiting, result in zip(batch, results, strict=True):
             self._stored(waiting, result)
-        with self.session.begin():  # shows other crawls or operators registered meanwhile
-            self.linker.refresh(self.session)
 
     def _write_alone(self, waiting: _Waiting) -> None:
         try:
@@ -205,14 +201,27 @@ class StorePipeline:
         self._stored(waiting, result)
 
     def _save(self, batch: list[_Waiting]) -> list[SaveResult]:
-        with self.session.begin():
-            records = [waiting.record for waiting in batch]
-            results = saving.save_articles(self.session, records, copy_similarity)
-            for waiting, result in zip(batch, results, strict=True):
-                if result.outcome is Outcome.NEW:
-                    # In the article's transaction: each distinct article is counted once.
-                    self._count_blocks(waiting.processed, waiting.item)
+        try:
+            with self.session.begin():
+                # Shows are linked here, holding the store's write lock, against the registry as
+                # it is now: two crawls that meet one new show file it under one name.
+                saving.take_write_lock(self.session)
+                self.linker.refresh(self.session)
+                records = [self._linked(waiting) for waiting in batch]
+                results = saving.save_articles(self.session, records, copy_similarity)
+                for waiting, result in zip(batch, results, strict=True):
+                    if result.outcome is Outcome.NEW:
+                        # In the article's transaction: each distinct article is counted once.
+                        self._count_blocks(waiting.processed, waiting.item)
+        except BaseException:
+            self.linker.forget()  # what it learnt from this batch was rolled back
+            raise
         return results
+
+    def _linked(self, waiting: _Waiting) -> ArticleRecord:
+        extracted = waiting.processed.extracted
+        shows = self.linker.link(extracted.title, extracted.text)
+        return replace(waiting.record, shows=show_refs(shows))
 
     def _stored(self, waiting: _Waiting, result: SaveResult) -> None:
         if result.outcome is Outcome.NEW:

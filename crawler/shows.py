@@ -43,6 +43,10 @@ class ShowLinker:
         self._catalogue = Catalogue.of(self._known.values())
         self._version = version
 
+    def forget(self) -> None:
+        """Drop what was learnt since the last load: the next refresh reloads the registry."""
+        self._version = None
+
     def link(self, title: str | None, text: str | None = None) -> tuple[ShowMatch, ...]:
         """The shows an article is about (see pipeline.linking), learnt for the next one."""
         matches = link_shows(title, self._catalogue, text)

@@ -6,7 +6,7 @@ prefixes, initialisms, and catalogue names ending a stretch of title text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
@@ -41,11 +41,18 @@ class Found:
     confidence: float
 
 
+# A rapidfuzz scorer: two strings to a similarity from 0 to 100.
+Scorer = Callable[..., float]
+
+
 @dataclass(frozen=True)
 class Catalogue:
-    """Known shows by alias key, with what fuzzy and initialism look-ups need precomputed."""
+    """Known shows by alias key, with what fuzzy and initialism look-ups need precomputed;
+    ``scorer`` and ``cutoff`` decide which typos match (bench/shows compares scorers)."""
 
     shows: tuple[KnownShow, ...]
+    scorer: Scorer = fuzz.ratio
+    cutoff: float = FUZZY_CUTOFF
     _by_key: dict[str, KnownShow] = field(init=False, repr=False)
     _fuzzy_keys: list[str] = field(init=False, repr=False)
     _fuzzy_shows: list[KnownShow] = field(init=False, repr=False)
@@ -60,8 +67,10 @@ class Catalogue:
             self._index(show)
 
     @classmethod
-    def of(cls, shows: Iterable[KnownShow]) -> Catalogue:
-        return cls(tuple(shows))
+    def of(
+        cls, shows: Iterable[KnownShow], scorer: Scorer = fuzz.ratio, cutoff: float = FUZZY_CUTOFF
+    ) -> Catalogue:
+        return cls(tuple(shows), scorer, cutoff)
 
     def with_show(self, show: KnownShow, replacing: KnownShow | None = None) -> Catalogue:
         """This catalogue with one show added, or put in place of ``replacing`` (the same show
@@ -69,6 +78,8 @@ class Catalogue:
         shows = tuple(show if known is replacing else known for known in self.shows)
         grown = object.__new__(Catalogue)
         object.__setattr__(grown, "shows", shows if replacing is not None else (*shows, show))
+        object.__setattr__(grown, "scorer", self.scorer)
+        object.__setattr__(grown, "cutoff", self.cutoff)
         swap = {id(replacing): show} if replacing is not None else {}
         by_key = {key: swap.get(id(known), known) for key, known in self._by_key.items()}
         object.__setattr__(grown, "_by_key", by_key)
@@ -109,9 +120,8 @@ class Catalogue:
         if len(key) < FUZZY_MIN_CHARS or not self._fuzzy_keys:
             return None
         best = process.extractOne(
-            key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-            processor=None,
-        )  # fmt: skip
+            key, self._fuzzy_keys, scorer=self.scorer, score_cutoff=self.cutoff, processor=None
+        )
         if best is None:
             return None
         _key, score, index = best

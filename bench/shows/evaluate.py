@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.catalogue import Catalogue, KnownShow
+from rapidfuzz import fuzz
+
+from pipeline.catalogue import FUZZY_CUTOFF, Catalogue, KnownShow, Scorer
 from pipeline.linking import link_shows
 
 HERE = Path(__file__).parent
@@ -28,6 +30,14 @@ HEADLINES = HERE / "headlines.jsonl"  # the set the linker was tuned on
 HELDOUT = HERE / "heldout.jsonl"  # written afterwards, blind to the linker, never tuned on
 CATALOGUE = HERE / "catalogue.json"
 LARGE_CATALOGUE = 10_000
+SCORERS: dict[str, Scorer] = {
+    "ratio": fuzz.ratio,
+    "token_sort_ratio": fuzz.token_sort_ratio,
+    "token_set_ratio": fuzz.token_set_ratio,
+    "partial_ratio": fuzz.partial_ratio,
+    "WRatio": fuzz.WRatio,
+}
+CUTOFFS = (80.0, 84.0, 88.0, 92.0)
 
 Label = tuple[str, int | None]
 
@@ -52,12 +62,31 @@ def headlines(path: Path = HEADLINES) -> list[Headline]:
     ]
 
 
-def catalogue(path: Path = CATALOGUE) -> Catalogue:
+def catalogue(
+    path: Path = CATALOGUE, scorer: Scorer = fuzz.ratio, cutoff: float = FUZZY_CUTOFF
+) -> Catalogue:
     """The shows the linker knows, as the benchmark gives them."""
     return Catalogue.of(
-        KnownShow(entry["name"], tuple(entry["aliases"]))
-        for entry in json.loads(path.read_text(encoding="utf-8"))
+        (
+            KnownShow(entry["name"], tuple(entry["aliases"]))
+            for entry in json.loads(path.read_text(encoding="utf-8"))
+        ),
+        scorer,
+        cutoff,
     )
+
+
+def compare_scorers(items: Sequence[Headline]) -> list[dict[str, Any]]:
+    """Precision and recall with each rapidfuzz scorer at a few cutoffs: how the one the
+    linker uses was chosen (WRatio and token_set_ratio score a short name inside a long one
+    as a match)."""
+    rows = []
+    for name, scorer in SCORERS.items():
+        for cutoff in CUTOFFS:
+            figures = score(items, catalogue(scorer=scorer, cutoff=cutoff))
+            rows.append({"scorer": name, "cutoff": cutoff,
+                         **{k: figures[k] for k in ("precision", "recall", "f1")}})  # fmt: skip
+    return rows
 
 
 def predicted(title: str, known: Catalogue) -> frozenset[Label]:
@@ -141,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         result[name]["with_10k_catalogue"] = {k: v for k, v in figures.items() if k != "misses"}
         _print(name, result[name])
     print(f"10,000-show catalogue: {result['lookup_10k']} per title")
+    result["scorers"] = compare_scorers([*sets["tuning"], *sets["heldout"]])
+    print("scorers (tuning + held-out):")
+    for row in result["scorers"]:
+        print(f"  {row['scorer']:<17} ≥ {row['cutoff']:<4g}  P {row['precision']:.3f}  "
+              f"R {row['recall']:.3f}  F1 {row['f1']:.3f}")  # fmt: skip
     if args.misses:
         for miss in result[args.misses]["misses"]:
             print(f"[{miss['kind']}] {miss['title']}")
