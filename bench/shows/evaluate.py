@@ -27,7 +27,8 @@ from pipeline.linking import link_shows
 
 HERE = Path(__file__).parent
 HEADLINES = HERE / "headlines.jsonl"  # the set the linker was tuned on
-HELDOUT = HERE / "heldout.jsonl"  # written afterwards, blind to the linker, never tuned on
+HELDOUT = HERE / "heldout.jsonl"  # written blind to the linker; its misses were then studied
+FINAL = HERE / "final.jsonl"  # written blind after that, scored once the linker was frozen
 CATALOGUE = HERE / "catalogue.json"
 LARGE_CATALOGUE = 10_000
 SCORERS: dict[str, Scorer] = {
@@ -154,16 +155,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--misses", choices=("tuning", "heldout"), help="print every wrong headline of a set"
+        "--misses", choices=("tuning", "heldout", "final"), help="print a set's wrong headlines"
     )
     args = parser.parse_args(argv)
     known = catalogue()
-    sets = {"tuning": headlines(HEADLINES), "heldout": headlines(HELDOUT)}
+    sets = {
+        "tuning": headlines(HEADLINES),
+        "heldout": headlines(HELDOUT),
+        "final": headlines(FINAL),
+    }
     result: dict[str, Any] = {name: score(items, known) for name, items in sets.items()}
     start = time.perf_counter()
     large = large_catalogue(known)
     result["catalogue_build_s_10k"] = round(time.perf_counter() - start, 2)
-    everything = [*sets["tuning"], *sets["heldout"]]
+    everything = [item for items in sets.values() for item in items]
     result["lookup_10k"] = timing(everything, large)
     for name, items in sets.items():
         figures = score(items, large)
