@@ -145,6 +145,16 @@ class Catalogue:
                 return found, " ".join(words[size:])
         return None
 
+    def suffix(self, name: str) -> tuple[Found, str] | None:
+        """The show the longest trailing words of ``name`` stand for, exactly or as a typo,
+        with the words before it ("Netflix Servers Crash as Stranger Thing" → Stranger Things)."""
+        words = name.split()
+        for size in range(min(MAX_WORDS, len(words) - 1), 0, -1):
+            found = self.lookup(" ".join(words[-size:]))
+            if found is not None:
+                return found, " ".join(words[:-size])
+        return None
+
     def ending(self, text: str) -> KnownShow | None:
         """The catalogue show whose name ends ``text`` (the longest, by whole words)."""
         words = alias_key(text).split()

@@ -15,6 +15,7 @@ from pipeline.shows import (
     QUESTION_WORDS,
     QUOTES,
     SEASON_PART,
+    VERB_AFTER_NAME,
     Segment,
     alias_key,
     marked_segments,
@@ -86,6 +87,7 @@ def _give_orphan_season(
 
 
 def _show_before(segment: Segment, catalogue: Catalogue) -> ShowMatch | None:
+    segment = replace(segment, before=VERB_AFTER_NAME.sub("", segment.before))
     ending = catalogue.ending(segment.before)
     name = name_before(segment.before)
     if ending is not None and (name is None or _words(ending.name) >= _words(name)):
@@ -99,7 +101,7 @@ def _show_before(segment: Segment, catalogue: Catalogue) -> ShowMatch | None:
             return _known(found.show, segment.season, found.confidence, _typo(found, joined))
         if segment.strong:  # "Alien: Earth", "Re:Zero", a spin-off: "Squid Game: The Challenge"
             return ShowMatch(joined, alias_key(joined), segment.season, NEW_SHOW)
-    name, season = _trailing_season(name, segment.season)
+    name, season = _trailing_season(name, segment.season, segment.says_season)
     found = catalogue.lookup(name)
     if found is not None:
         return _known(found.show, season, found.confidence, _typo(found, name))
@@ -107,7 +109,8 @@ def _show_before(segment: Segment, catalogue: Catalogue) -> ShowMatch | None:
         # "Lucas Bravo Exits Emily in Paris Ahead of", but not Kingdom in "The Last Kingdom".
         return _known(ending, segment.season, ENDING)
     return (
-        _initialism_or_prefix(name, season, catalogue)
+        _suffix(name, season, catalogue)
+        or _initialism_or_prefix(name, season, catalogue)
         or _after_colon(segment, catalogue)
         or (_new_show(name, season, catalogue) if segment.strong else None)
     )
@@ -122,6 +125,17 @@ def _new_show(name: str, season: int | None, catalogue: Catalogue) -> ShowMatch 
     return (
         None if known is None else _known(known.show, season, known.confidence, _typo(known, rest))
     )
+
+
+def _suffix(name: str, season: int | None, catalogue: Catalogue) -> ShowMatch | None:
+    # A typo of a known show ending the name: "... Crash as Stranger Thing [Season 5]". An
+    # exact match ending it was weighed above (``ending``).
+    suffix = catalogue.suffix(name)
+    if suffix is None or suffix[0].confidence == 1.0:
+        return None
+    found, head = suffix
+    spelling = name.removeprefix(head).strip()
+    return _known(found.show, season, found.confidence * ENDING, _typo(found, spelling))
 
 
 def _initialism_or_prefix(name: str, season: int | None, catalogue: Catalogue) -> ShowMatch | None:
@@ -177,11 +191,13 @@ def _after_colon(segment: Segment, catalogue: Catalogue) -> ShowMatch | None:
     return None if known is None else _known(known, segment.season, AFTER_COLON)
 
 
-def _trailing_season(name: str, season: int | None) -> tuple[str, int | None]:
+def _trailing_season(name: str, season: int | None, says_season: bool) -> tuple[str, int | None]:
+    """ "Sacred Games 2 Review" is season 2; so is "Outer Banks 2 Part 3": a part is a part of
+    the season the name's number states. A season marker's own number wins."""
     match = TRAILING_SEASON.match(name)
     if match is None or int(match["number"]) > MAX_SEASON:
         return name, season
-    return match["name"], season if season is not None else int(match["number"])
+    return match["name"], season if says_season and season is not None else int(match["number"])
 
 
 def _season_in(rest: str, season: int | None) -> int | None:

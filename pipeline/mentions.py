@@ -21,8 +21,11 @@ EVERYDAY_PAIR_ZIPF = 4.5
 CUES = frozenset({"like", "liked", "loved", "watch", "watching", "rewatch", "rewatching"})
 # Words that join the names of a list: "Moving, Bloodhounds and Mask Girl", "From X to Y".
 CONNECTORS = frozenset({"and", "or", "to", "vs", "versus"})
-# A person named by their show is news about the person ("Emily in Paris Star Lily Collins ...").
-PERSON_AFTER = frozenset({"star", "stars", "actor", "actress", "alum"})
+# After a show's name, words that make the news about something else: a person named by their
+# show ("Emily in Paris Star Lily Collins ..."), or another show ("Money Heist Spinoff Berlin").
+NOT_ABOUT_AFTER = frozenset(
+    {"star", "stars", "actor", "actress", "alum", "spinoff", "spin", "prequel", "sequel"}
+)
 POSSESSIVE = re.compile(r"\w['’]s$")
 SEASON_AFTER = re.compile(r"(?P<number>\d{1,2})s?")  # "Stranger Things 4's Record"
 BODY_SUPPORT = 2  # body mentions that make an everyday-word name in the title count
@@ -84,7 +87,7 @@ def mentions(
     kept = []
     for start, end, show in spans:
         season = _season_after(words, end)
-        if season is None and not seasons_marked and _names_a_person(words, end):
+        if season is None and not seasons_marked and _about_another(words, end):
             continue
         confidence = _evidence(words, start, end, season, sentence_case)
         if confidence is None and _in_list(spans, start, end, words):
@@ -135,11 +138,11 @@ def _season_after(words: list[Word], end: int) -> int | None:
     return season if season is not None and 0 < season <= MAX_SEASON else None
 
 
-def _names_a_person(words: list[Word], end: int) -> bool:
-    """Whether a person named by the show follows: "Emily in Paris Star ...", and a possessive
-    before a capitalised name: "Bridgerton's Jonathan Bailey Joins ..."."""
+def _about_another(words: list[Word], end: int) -> bool:
+    """Whether what follows the name makes the news about someone or something else: "Emily in
+    Paris Star ...", "Money Heist Spinoff ...", "Bridgerton's Jonathan Bailey Joins ..."."""
     following = [word for word in words[end : end + 2] if not word.clause_start]
-    if following and following[0].key in PERSON_AFTER:
+    if following and following[0].key in NOT_ABOUT_AFTER:
         return True
     possessive = words[end - 1].bare is not None
     return possessive and len(following) == 2 and all(word.capitalised for word in following)
@@ -172,6 +175,7 @@ def _in_list(
             gap, joined_at = words[end:other_start], other_start
         else:
             continue
+        gap = [word for word in gap if not word.key.isdigit()]  # "Stranger Things 4 and X"
         joined = words[joined_at].clause_start or (len(gap) == 1 and gap[0].key in CONNECTORS)
         if len(gap) <= 1 and joined and all(word.key in CONNECTORS for word in gap):
             return True

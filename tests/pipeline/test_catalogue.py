@@ -81,6 +81,13 @@ def test_a_numbered_part_of_a_season_is_not_a_show() -> None:
         ("Alien: Earth Episode 5 Recap", [("Alien: Earth", None)]),  # a colon inside a new name
         ("The Last Kingdom Season 5 Ending Explained", [("The Last Kingdom", 5)]),  # not Kingdom
         ("Emily in Paris Cast: Who's Returning for Season 5", [("Emily in Paris", 5)]),
+        ("Peaky Blinders series 6 episode 1 review: Tommy", [("Peaky Blinders", 6)]),  # British
+        ("Ozark's Final Season Gets a Poster", [("Ozark", None)]),
+        ("Anupamaa Written Update: Anu Is Betrayed", [("Anupamaa", None)]),  # a new show
+        ("Severance Renewed for Season 3 at Apple TV+", [("Severance", 3)]),  # a verb after it
+        ("Netflix Servers Crash as Stranger Thing Season 5 Drops", [("Stranger Things", 5)]),
+        ("Outerbanks 4 Part 2 Trailer: The Pogues Return", [("Outer Banks", 4)]),  # a part of 4
+        ("Berlin Season 2: The Money Heist Spinoff Heads to Seville", [("Berlin", 2)]),
     ],
 )
 def test_names_before_markers(title: str, expected: list[tuple[str, int | None]]) -> None:
