@@ -94,7 +94,7 @@ LEADING_CONNECTOR = re.compile(r"^(?:and|&|or|plus|vs\.?|versus)\s+", re.I)
 # Headline verbs and "About" that end the clause before the name ("Netflix Greenlights X").
 LAST_HEADLINE_VERB = re.compile(
     r"^.*\b(?:about|announces|beats|cancels|confirms|dethrones|drops|greenlights|overtakes|"
-    r"releases|renews|reveals|shares|surpasses|teases|tops|unveils)\s+",
+    r"releases|renews|reveals|shares|surpasses|teases|tops|unveils)(?:\s+|$)",
     re.I,
 )
 # Openings of question and round-up titles, and streamers' possessives ("Netflix's").
@@ -105,7 +105,7 @@ LEADING_FILLER = re.compile(
     r"is|are|does|did|has|exclusive|breaking|first look(?: at)?|"
     r"(?:netflix|hbo(?: max)?|max|disney\+?|disney plus|hulu|prime video|amazon(?: prime)?|"
     r"apple tv\+?|peacock|paramount\+?|starz|showtime|bbc|itv|tvn|jtbc|sbs|kbs|mbc|viki|"
-    r"crunchyroll)['’]s)\s+",
+    r"crunchyroll)['’]s)(?:\s+|$)",
     re.I,
 )
 QUOTES = "'\"‘’“”«»"
