@@ -28,7 +28,8 @@ from pipeline.linking import link_shows
 HERE = Path(__file__).parent
 HEADLINES = HERE / "headlines.jsonl"  # the set the linker was tuned on
 HELDOUT = HERE / "heldout.jsonl"  # written blind to the linker; its misses were then studied
-FINAL = HERE / "final.jsonl"  # written blind after that, scored once the linker was frozen
+FINAL = HERE / "final.jsonl"  # written blind after that: scored once, then its misses studied
+BLIND = HERE / "blind.jsonl"  # written blind last, scored once with the linker frozen
 CATALOGUE = HERE / "catalogue.json"
 LARGE_CATALOGUE = 10_000
 SCORERS: dict[str, Scorer] = {
@@ -155,7 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--misses", choices=("tuning", "heldout", "final"), help="print a set's wrong headlines"
+        "--misses",
+        choices=("tuning", "heldout", "final", "blind"),
+        help="print a set's wrong headlines",
     )
     args = parser.parse_args(argv)
     known = catalogue()
@@ -163,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tuning": headlines(HEADLINES),
         "heldout": headlines(HELDOUT),
         "final": headlines(FINAL),
+        "blind": headlines(BLIND),
     }
     result: dict[str, Any] = {name: score(items, known) for name, items in sets.items()}
     start = time.perf_counter()
