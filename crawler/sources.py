@@ -44,6 +44,13 @@ LOCAL_SOURCES_FILE = "sources.toml"
 PACKAGED_SOURCES_FILE = "default_sources.toml"
 NAME_PATTERN = r"^[a-z0-9_-]+$"
 DEFAULT_MAX_PAGES = 500
+# How often `marquee schedule run` crawls a source that sets neither `every` nor `cron`.
+DEFAULT_EVERY = "6h"
+# How long a stored article is left alone before it is fetched again (conditionally) to catch
+# edits, unless its feed or sitemap says it changed.
+DEFAULT_REVISIT = "3d"
+DURATION = re.compile(r"(?:(\d+)([smhd]))")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
@@ -66,7 +73,37 @@ def _regex(value: str) -> str:
     return value
 
 
+def duration_seconds(value: str) -> int:
+    """Seconds in a duration written like "90s", "15m", "2h", "1d" or "1h30m"."""
+    text = value.strip().lower()
+    parts = DURATION.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(f'invalid duration {value!r}: write it like "30m", "2h" or "1d12h"')
+    seconds = sum(int(number) * DURATION_UNITS[unit] for number, unit in parts)
+    if seconds <= 0:
+        raise ValueError(f"invalid duration {value!r}: it must be longer than zero")
+    return seconds
+
+
+def _duration(value: str) -> str:
+    duration_seconds(value)
+    return value
+
+
+def _cron(value: str) -> str:
+    """Accept a five-field crontab line that APScheduler understands."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value)
+    except ValueError as exc:
+        raise ValueError(f"invalid cron line {value!r}: {exc}") from None
+    return value
+
+
 Url = Annotated[StrictStr, AfterValidator(_http_url)]
+Duration = Annotated[StrictStr, AfterValidator(_duration)]
+Cron = Annotated[StrictStr, AfterValidator(_cron)]
 Regex = Annotated[StrictStr, AfterValidator(_regex)]
 Selector = Annotated[StrictStr, AfterValidator(check_selector)]  # CSS, as cssselect reads it
 
@@ -84,6 +121,11 @@ class Source(BaseModel):
     deny: tuple[Regex, ...] = ()
     max_pages: Annotated[StrictInt, Field(gt=0)] = DEFAULT_MAX_PAGES
     enabled: StrictBool = True
+    # When `marquee schedule run` crawls it: every so long, or on a crontab line (not both).
+    every: Duration | None = None
+    cron: Cron | None = None
+    # How long a stored article is left alone before it is fetched again to catch edits.
+    revisit: Duration = DEFAULT_REVISIT
     # Extraction rules for sites the generic extraction gets wrong (see pipeline/rules.py).
     content_selector: Selector | None = None
     drop_selectors: tuple[Selector, ...] = ()
@@ -97,7 +139,21 @@ class Source(BaseModel):
             raise ValueError(
                 '"start_urls", "feeds" and "sitemaps" are all empty; give at least one'
             )
+        if self.every is not None and self.cron is not None:
+            raise ValueError('"every" and "cron" are both set; give one')
         return self
+
+    @property
+    def revisit_seconds(self) -> int:
+        """How long a stored article is left alone before it is fetched again, in seconds."""
+        return duration_seconds(self.revisit)
+
+    @property
+    def cadence(self) -> str:
+        """When the scheduler crawls this source, as written: "every 2h" or "cron 0 */2 * * *"."""
+        return (
+            f"cron {self.cron}" if self.cron is not None else f"every {self.every or DEFAULT_EVERY}"
+        )
 
     def follows(self, url: str) -> bool:
         """Whether a link may be followed at all: no deny pattern is found in it."""

@@ -117,6 +117,22 @@ def test_load_accepts_a_string_path(tmp_path: Path) -> None:
             'feeds = ["https://a.example/f"]\ndrop_selectors = ".ads"',
             'source "bad", key "drop_selectors": ',
         ),
+        (
+            'feeds = ["https://a.example/f"]\nevery = "2x"',
+            'source "bad", key "every": invalid duration \'2x\': write it like "30m"',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\ncron = "61 * * * *"',
+            'source "bad", key "cron": invalid cron line \'61 * * * *\'',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\nevery = "1h"\ncron = "0 * * * *"',
+            'source "bad": "every" and "cron" are both set; give one',
+        ),
+        (
+            'feeds = ["https://a.example/f"]\nrevisit = "0d"',
+            'source "bad", key "revisit": invalid duration \'0d\': it must be longer than zero',
+        ),
     ],
 )
 def test_each_problem_names_file_source_and_key(tmp_path: Path, entry: str, expected: str) -> None:
@@ -276,3 +292,12 @@ def test_extraction_rules_load_and_become_extract_options(tmp_path: Path) -> Non
 def test_without_rules_the_options_are_the_defaults() -> None:
     source = Source(name="plain", feeds=("https://a.example/feed",))
     assert source.extract_options() == ExtractOptions()
+
+
+def test_cadence_and_revisit_have_defaults_and_read_as_written() -> None:
+    plain = Source(name="a", feeds=("https://a.example/f",))
+    assert (plain.cadence, plain.revisit_seconds) == ("every 6h", 3 * 86400)
+    timed = Source(name="b", feeds=("https://b.example/f",), every="1h30m", revisit="12h")
+    assert (timed.cadence, timed.revisit_seconds) == ("every 1h30m", 12 * 3600)
+    cron = Source(name="c", feeds=("https://c.example/f",), cron="0 */2 * * *")
+    assert cron.cadence == "cron 0 */2 * * *"
