@@ -1,4 +1,5 @@
-"""The items the spider yields: a fetched article page, or a page that could not be fetched."""
+"""The items the spider yields: a fetched article page, a known one that has not changed, or a
+page that could not be fetched."""
 
 from __future__ import annotations
 
@@ -18,10 +19,21 @@ class FetchedPage:
     html: str  # the body decoded by Scrapy (BOM > Content-Type > <meta> > sniffing)
     encoding: str | None
     fetched_at: datetime
+    etag: str | None = None  # validators for asking again conditionally
+    last_modified: str | None = None
 
     def __repr__(self) -> str:
         # Scrapy logs dropped items: name the page, never dump its body into the log.
         return f"<FetchedPage {self.source} {self.status} {self.url}>"
+
+
+@dataclass(slots=True)
+class NotModified:
+    """A known article its server says has not changed since the last fetch (HTTP 304)."""
+
+    source: str
+    url: str
+    fetched_at: datetime
 
 
 @dataclass(slots=True)

@@ -18,18 +18,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.base import DelayedCall
 from twisted.internet.defer import Deferred
+from w3lib.url import canonicalize_url
 
 from crawler.extraction import PagePool
-from crawler.items import FetchedPage, FetchFailed
+from crawler.items import FetchedPage, FetchFailed, NotModified
 from crawler.records import article_record
 from crawler.shows import ShowLinker, show_refs
 from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
 from pipeline.types import ExtractOptions, Processed
-from storage import repository, saving
+from storage import checks, repository, saving
 from storage.db import make_engine, make_sessionmaker
-from storage.records import ArticleRecord, Outcome, SaveResult, SourceCounts
+from storage.records import ArticleRecord, CheckRow, Outcome, SaveResult, SourceCounts
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,15 @@ class _Waiting:
     processed: Processed
     record: ArticleRecord
     stored: Deferred[dict[str, Any]]
+
+
+def _checks(batch: list[_Waiting]) -> list[CheckRow]:
+    """When each stored page was fetched, under the URLs a later crawl will meet it by."""
+    return [
+        CheckRow(canonicalize_url(url), item.fetched_at, item.etag, item.last_modified)
+        for item in (waiting.item for waiting in batch)
+        for url in dict.fromkeys((item.request_url, item.url))
+    ]
 
 
 def _call_later(seconds: float, function: Callable[[], None]) -> DelayedCall:
@@ -146,6 +156,8 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchFailed):
             self._fail(item.url, item.reason, item.detail)
+        if isinstance(item, NotModified):
+            return self._not_modified(item)
         if not isinstance(item, FetchedPage):
             return item
         try:
@@ -209,6 +221,7 @@ class StorePipeline:
                 self.linker.refresh(self.session)
                 records = [self._linked(waiting) for waiting in batch]
                 results = saving.save_articles(self.session, records, copy_similarity)
+                checks.record_checks(self.session, self.source, _checks(batch))
                 for waiting, result in zip(batch, results, strict=True):
                     if result.outcome is Outcome.NEW:
                         # In the article's transaction: each distinct article is counted once.
@@ -217,6 +230,14 @@ class StorePipeline:
             self.linker.forget()  # what it learnt from this batch was rolled back
             raise
         return results
+
+    def _not_modified(self, item: NotModified) -> dict[str, Any]:
+        """A revisited article its server says is unchanged: note the check, count it."""
+        check = CheckRow(canonicalize_url(item.url), item.fetched_at)
+        with self.session.begin():
+            checks.record_checks(self.session, self.source, [check])
+        self._inc(Outcome.UNCHANGED.value)
+        return {"url": item.url, "outcome": Outcome.UNCHANGED.value, "not_modified": True}
 
     def _linked(self, waiting: _Waiting) -> ArticleRecord:
         extracted = waiting.processed.extracted

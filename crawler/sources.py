@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -92,8 +93,6 @@ def _duration(value: str) -> str:
 
 def _cron(value: str) -> str:
     """Accept a five-field crontab line that APScheduler understands."""
-    from apscheduler.triggers.cron import CronTrigger
-
     try:
         CronTrigger.from_crontab(value)
     except ValueError as exc:

@@ -234,6 +234,19 @@ class ArticleShow(Base):
     show: Mapped[Show] = relationship()
 
 
+class UrlCheck(Base):
+    """When an article URL was last fetched and the validators its server sent, so that a later
+    crawl can leave it alone or ask for it conditionally (If-None-Match / If-Modified-Since)."""
+
+    __tablename__ = "url_checks"
+
+    url: Mapped[str] = mapped_column(String, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    checked_at: Mapped[datetime]
+    etag: Mapped[str | None] = mapped_column(String)
+    last_modified: Mapped[str | None] = mapped_column(String)  # the header, as sent
+
+
 class CrawlRun(Base):
     """One crawl: when it ran, how it ended, and why if it failed."""
 

@@ -22,6 +22,16 @@ class ShowRef:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckRow:
+    """When a URL was last fetched, and the ETag / Last-Modified its server sent then."""
+
+    url: str
+    checked_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RegisteredShow:
     """A show of the registry with every spelling registered for it (its name included)."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 import tomllib
 from collections.abc import Sequence
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -31,6 +33,7 @@ class LocalSites:
         self.names = sorted(path.name for path in root.iterdir() if path.is_dir())
         self._servers: dict[str, _SiteServer] = {}
         self._hits: dict[str, list[str]] = {name: [] for name in self.names}
+        self._not_modified: dict[str, list[str]] = {name: [] for name in self.names}
         self._overrides: dict[tuple[str, str], str | bytes] = {}
         self._lock = threading.Lock()
 
@@ -56,10 +59,19 @@ class LocalSites:
         with self._lock:
             return list(self._hits[name])
 
+    def not_modified(self, name: str) -> list[str]:
+        """Paths the site answered with 304 Not Modified (a conditional request, unchanged)."""
+        with self._lock:
+            return list(self._not_modified[name])
+
     def clear_hits(self) -> None:
         with self._lock:
-            for hits in self._hits.values():
+            for hits in (*self._hits.values(), *self._not_modified.values()):
                 hits.clear()
+
+    def note_not_modified(self, name: str, target: str) -> None:
+        with self._lock:
+            self._not_modified[name].append(target)
 
     def override(self, name: str, path: str, content: str | bytes | None) -> None:
         """Serve content at path instead of the file (str is a template too); None undoes it."""
@@ -135,9 +147,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         status, content_type, body = self.server.sites.respond(self.server.name, self.path)
+        # Like most web servers: an ETag from the content, and 304 for a request that has it.
+        etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+        if status == HTTPStatus.OK and self.headers.get("If-None-Match") == etag:
+            self.server.sites.note_not_modified(self.server.name, self.path)
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        if status == HTTPStatus.OK:
+            self.send_header("ETag", etag)
         self.end_headers()
         self.wfile.write(body)
 

@@ -7,9 +7,11 @@ import io
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -256,11 +258,15 @@ def test_the_crawl_taught_kdramabuzz_its_template(store: Store) -> None:
     assert block_fingerprint(paragraph) not in template
 
 
-def test_a_second_crawl_adds_nothing(store: Store) -> None:
+def test_a_second_crawl_adds_nothing(store: Store, sites: Any) -> None:
     tables = ("articles", "article_urls", "revisions", "shows", "show_aliases", "article_shows")
     before = {t: store.count(t) for t in tables}
+    sites.clear_hits()
     result = store.crawl()
     assert result.exit_code == 0, result.output
+    # Known articles are left alone until their revisit is due or their sitemap says they changed.
+    assert not [path for path in sites.hits("kdramabuzz") if path.startswith("/2024/05/")]
+    assert not [path for path in sites.hits("syndicator") if path.startswith("/news/")]
     assert {t: store.count(t) for t in tables} == before
     summary = {
         line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
@@ -284,11 +290,17 @@ def test_an_article_changed_in_place_becomes_revision_two(store: Store, sites: A
         '<div class="entry-content">', f'<div class="entry-content">{update}'
     )
     assert changed != original
+    # The site says so in its sitemap, as WordPress does: a lastmod newer than the last crawl.
+    sitemap = (Path(__file__).parent / "sites" / "kdramabuzz" / "sitemap-posts.xml").read_text()
+    edited = sitemap.replace("2024-05-29T10:00:00+00:00", datetime.now(UTC).isoformat())
+    assert edited != sitemap
     sites.override("kdramabuzz", path, changed)
+    sites.override("kdramabuzz", "/sitemap-posts.xml", edited)
     try:
         result = store.crawl("kdramabuzz")
     finally:
         sites.override("kdramabuzz", path, None)
+        sites.override("kdramabuzz", "/sitemap-posts.xml", None)
     assert result.exit_code == 0, result.output
     article = by_title(kdramabuzz(store), "Squid Game")
     assert article["revision"] == 2
@@ -301,6 +313,27 @@ def test_an_article_changed_in_place_becomes_revision_two(store: Store, sites: A
         ).fetchall()
     assert [n for n, _ in texts] == [1, 2]
     assert "Netflix has confirmed" not in texts[0][1]
+
+
+def test_a_due_revisit_asks_conditionally_and_a_304_is_unchanged(
+    store: Store, sites: Any, tmp_path: Path
+) -> None:
+    # A source whose revisit interval has passed: every known article is asked for again,
+    # with the ETag it was stored with, and the unchanged ones cost a 304 and no new row.
+    sources = sites.write_sources(tmp_path / "sources.toml", ["syndicator"], revisit="1s")
+    tables = ("articles", "revisions", "article_urls")
+    before = {table: store.count(table) for table in tables}
+    time.sleep(1.1)
+    sites.clear_hits()
+    result = store.run("crawl", "--sources", str(sources), *FAST)
+    assert result.exit_code == 0, result.output
+    assert {table: store.count(table) for table in tables} == before
+    not_modified = sites.not_modified("syndicator")
+    assert sorted(not_modified) == sorted(p for p in sites.hits("syndicator") if "/news/" in p)
+    assert len(not_modified) == 3
+    row = next(line for line in result.output.splitlines() if "syndicator" in line)
+    _pages, new, updated, duplicate, unchanged, failed = [c.strip() for c in row.split("│")[2:-1]]
+    assert (new, updated, duplicate, unchanged, failed) == ("0", "0", "0", "3", "0")
 
 
 @pytest.fixture

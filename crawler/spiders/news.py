@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import builtins
 import struct
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, Self
@@ -26,12 +27,13 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from crawler.items import FetchedPage, FetchFailed
+from crawler.items import FetchedPage, FetchFailed, NotModified
+from crawler.revisits import Revisit, Revisits, load_revisits
 from crawler.sources import Source, default_sources_path, load_sources, select_sources
 from pipeline.identity import site_key
 
 Kind = Literal["feed", "sitemap", "listing", "article"]
-Output = Request | FetchedPage | FetchFailed
+Output = Request | FetchedPage | FetchFailed | NotModified
 
 KIND_META = "marquee_kind"  # request meta key: what the requested page is expected to be
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024  # gunzip limit when the spider runs without a crawler
@@ -95,6 +97,9 @@ class NewsSpider(Spider):
         self._seen: set[str] = set()
         self._sites = {site_key(url) for url in _entry_points(self.source)}
         self._links = LinkExtractor(unique=True)
+        # Known article URLs and when to fetch them again; from_crawler loads them from the store.
+        self.revisits = Revisits(interval=timedelta(seconds=self.source.revisit_seconds))
+        self._left_alone: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -103,6 +108,9 @@ class NewsSpider(Spider):
             kwargs["sources_file"] = crawler.settings.get("MARQUEE_SOURCES")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE") or DEFAULT_MAX_SIZE
+        spider.revisits = load_revisits(
+            crawler.settings.get("MARQUEE_DB"), spider.source.name, spider.revisits.interval
+        )
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -125,10 +133,10 @@ class NewsSpider(Spider):
             self.logger.warning(
                 "%s: not a readable feed: %s", response.url, feed.get("bozo_exception")
             )
-        links = [response.urljoin(entry["link"]) for entry in feed.entries if entry.get("link")]
-        yield from self._schedule_all(
-            (url for url in links if self._same_site(url) and self.source.follows(url)), "article"
-        )
+        entries = [entry for entry in feed.entries if entry.get("link")]
+        changed = {response.urljoin(entry["link"]): _feed_lastmod(entry) for entry in entries}
+        links = [url for url in changed if self._same_site(url) and self.source.follows(url)]
+        yield from self._schedule_all(links, "article", changed)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """A sitemap index (follow its sitemaps), a urlset (its articles), or a robots.txt."""
@@ -140,7 +148,8 @@ class NewsSpider(Spider):
         if sitemap is None:
             self.logger.warning("%s: not a sitemap", response.url)
             return
-        urls = [response.urljoin(entry["loc"]) for entry in _newest_first(sitemap)]
+        entries = _newest_first(sitemap)
+        urls = [response.urljoin(entry["loc"]) for entry in entries]
         if sitemap.type == "sitemapindex":
             follow = [url for url in urls if self._same_site(url) and self.source.follows(url)]
             yield from self._schedule_all(follow, "sitemap")
@@ -148,7 +157,9 @@ class NewsSpider(Spider):
             articles = [
                 url for url in urls if self._same_site(url) and self.source.is_article_url(url)
             ]
-            yield from self._schedule_all(articles, "article")
+            lastmods = (_w3c_datetime(entry.get("lastmod")) for entry in entries)
+            changed = dict(zip(urls, lastmods, strict=True))
+            yield from self._schedule_all(articles, "article", changed)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         """A home, section or tag page: its articles first, then the other pages it links to."""
@@ -161,6 +172,9 @@ class NewsSpider(Spider):
     def parse_article(self, response: Response) -> Iterator[Output]:
         """The page itself, then any further article it links to."""
         self._mark_seen(response)
+        if response.status == HTTPStatus.NOT_MODIFIED:  # a conditional revisit: nothing changed
+            yield NotModified(self.source.name, response.url, datetime.now(UTC))
+            return
         if not isinstance(response, TextResponse):
             content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
             yield self._failed(response.url, "not-html", content_type)
@@ -181,26 +195,49 @@ class NewsSpider(Spider):
         self.logger.warning("%s %s not fetched: %s", kind, request.url, reason)
         yield self._failed(request.url, reason, f"{kind}: {failure.value}")
 
-    def _schedule_all(self, urls: Iterable[str], kind: Kind) -> Iterator[Request]:
+    def _schedule_all(
+        self,
+        urls: Iterable[str],
+        kind: Kind,
+        lastmods: Mapping[str, datetime | None] | None = None,
+    ) -> Iterator[Request]:
         for url in urls:
-            request = self._schedule(url, kind)
+            request = self._schedule(url, kind, (lastmods or {}).get(url))
             if request is not None:
                 yield request
 
-    def _schedule(self, url: str, kind: Kind) -> Request | None:
-        """A request for a page not seen yet, while the source's page budget lasts."""
+    def _schedule(self, url: str, kind: Kind, lastmod: datetime | None = None) -> Request | None:
+        """A request for a page not seen yet, while the source's page budget lasts; a known
+        article only when it is due a revisit (see crawler/revisits.py), and conditionally."""
         url = urldefrag(url).url
         key = canonicalize_url(url)
         if key in self._seen:
+            return None
+        revisit = self.revisits.decide(key, lastmod) if kind == "article" else Revisit({})
+        if revisit is None:
+            # Not marked seen: the sitemap may yet list it with a newer lastmod than the feed.
+            if key not in self._left_alone:
+                self._left_alone.add(key)
+                self._inc("known-skipped")
             return None
         if self.scheduled >= self.budget:
             self._note_budget_reached()
             return None
         self._seen.add(key)
         self.scheduled += 1
+        meta = {KIND_META: kind, "handle_httpstatus_list": [HTTPStatus.NOT_MODIFIED]}
         return Request(
-            url, callback=self._callback(kind), errback=self.on_error, meta={KIND_META: kind}
+            url,
+            headers=dict(revisit.headers),
+            callback=self._callback(kind),
+            errback=self.on_error,
+            meta=meta,
         )
+
+    def _inc(self, key: str) -> None:
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None:
+            stats.inc_value(f"marquee/{key}")
 
     def _note_budget_reached(self) -> None:
         if not self._budget_reached:
@@ -259,6 +296,8 @@ class NewsSpider(Spider):
             html=response.text,
             encoding=response.encoding,
             fetched_at=datetime.now(UTC),
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
         )
 
     def _failed(self, url: str, reason: str, detail: str = "") -> FetchFailed:
@@ -282,3 +321,28 @@ def _newest_first(sitemap: Sitemap) -> list[dict[str, Any]]:
     entries = [entry for entry in sitemap if entry.get("loc")]
     # W3C datetimes sort as strings; the sort is stable, so undated entries keep their order.
     return sorted(entries, key=lambda entry: entry.get("lastmod") or "", reverse=True)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _w3c_datetime(value: str | None) -> datetime | None:
+    """A sitemap's lastmod ("2024-05-20", "2024-05-20T09:15:00+00:00") in UTC, or None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _feed_lastmod(entry: Mapping[str, Any]) -> datetime | None:
+    """When a feed entry says it was last updated (else published), in UTC, or None."""
+    parsed = entry.get("updated_parsed") or entry.get("published_parsed")
+    if not parsed:
+        return None
+    year, month, day, hour, minute, second = parsed[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
