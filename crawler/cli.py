@@ -17,6 +17,7 @@ from crawler.exceptions import MarqueeError
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
 from crawler.reprocess import reprocess as run_reprocess
+from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
 from crawler.showcmds import resolve_show, shows
 from crawler.sources import default_sources_path, load_sources
@@ -319,6 +320,7 @@ def db_upgrade(db_url: str) -> None:
 
 
 cli.add_command(shows)
+cli.add_command(runs)
 
 
 def main() -> None:

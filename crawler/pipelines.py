@@ -155,7 +155,7 @@ class StorePipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, FetchFailed):
-            self._fail(item.url, item.reason, item.detail)
+            self._fail(item.url, item.reason, item.detail, "fetch")
         if isinstance(item, NotModified):
             return self._not_modified(item)
         if not isinstance(item, FetchedPage):
@@ -163,7 +163,7 @@ class StorePipeline:
         try:
             processed = self.pages.process(item.html, item.url, self.options, (item.request_url,))
         except PipelineError as exc:
-            self._fail(item.url, exc.reason, exc.message)
+            self._fail(item.url, exc.reason, exc.message, "extract")
         waiting = _Waiting(item, processed, self._record(item, processed), Deferred())
         self._waiting.append(waiting)
         if len(self._waiting) >= self.store_batch:
@@ -206,7 +206,7 @@ class StorePipeline:
             # The page's transaction rolled back whole; record why and let the crawl go on.
             logger.error("cannot store %s: %s", waiting.item.url, exc)
             try:
-                self._fail(waiting.item.url, "store-error", type(exc).__name__)
+                self._fail(waiting.item.url, "store-error", type(exc).__name__, "store")
             except DropItem as dropped:
                 waiting.stored.errback(dropped)
             return
@@ -297,8 +297,9 @@ class StorePipeline:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"{STATS_PREFIX}/{key}")
 
-    def _fail(self, url: str, reason: str, detail: str) -> NoReturn:
-        """Record a page that did not become an article, then drop it with that reason."""
+    def _fail(self, url: str, reason: str, detail: str, stage: str) -> NoReturn:
+        """Record a page that did not become an article (lost at the fetch, extract or store
+        stage), then drop it with that reason."""
         with self.session.begin():
             repository.record_failure(
                 self.session,
@@ -307,6 +308,7 @@ class StorePipeline:
                 reason=reason,
                 detail=detail,
                 run_id=self.run_id,
+                stage=stage,
             )
         self._inc("failed")
         self._inc(f"failed/{reason}")

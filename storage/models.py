@@ -292,6 +292,8 @@ class Failure(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     source: Mapped[str] = mapped_column(String)
     url: Mapped[str] = mapped_column(String)
+    # Where the page was lost: fetch (download), extract (the pipeline) or store (the database).
+    stage: Mapped[str] = mapped_column(String, server_default="fetch")
     reason: Mapped[str] = mapped_column(String)
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime]

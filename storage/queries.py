@@ -274,6 +274,7 @@ def list_failures(
             run_id=failure.run_id,
             source=failure.source,
             url=failure.url,
+            stage=failure.stage,
             reason=failure.reason,
             detail=failure.detail,
             at=failure.at,

@@ -180,6 +180,7 @@ class FailureRow:
     run_id: int | None
     source: str
     url: str
+    stage: str  # fetch, extract or store
     reason: str
     detail: str
     at: datetime

@@ -191,11 +191,15 @@ def record_failure(
     reason: str,
     detail: str = "",
     run_id: int | None = None,
+    stage: str = "fetch",
 ) -> None:
-    """Remember a page that could not be fetched or stored."""
+    """Remember a page that could not be fetched, extracted or stored."""
     session.add(
-        Failure(run_id=run_id, source=source, url=url, reason=reason, detail=detail, at=_now())
-    )
+        Failure(
+            run_id=run_id, source=source, url=url, stage=stage, reason=reason, detail=detail,
+            at=_now(),
+        )
+    )  # fmt: skip
     session.flush()
 
 

@@ -141,6 +141,7 @@ def test_failures_are_recorded_and_listed_per_run(db_session: Session) -> None:
         reason="timeout",
         detail="after 30s",
         run_id=run_id,
+        stage="extract",
     )
 
     everything = list_failures(db_session)
@@ -151,8 +152,10 @@ def test_failures_are_recorded_and_listed_per_run(db_session: Session) -> None:
         run_id=run_id,
         source="variety",
         url="https://a.example/2",
+        stage="extract",
         reason="timeout",
         detail="after 30s",
         at=failure.at,
     )
+    assert everything[0].stage == "fetch"  # the default
     assert failure.at.tzinfo == UTC

@@ -1,4 +1,5 @@
-"""URL checks: when each article URL was last fetched and its ETag / Last-Modified.
+"""URL checks (when each article URL was last fetched, its ETag / Last-Modified), and the stage
+at which a failed page was lost.
 
 Revision ID: 0006
 Revises: 0005
@@ -31,8 +32,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("url", name="pk_url_checks"),
     )
     op.create_index("ix_url_checks_source_id", "url_checks", ["source_id"])
+    with op.batch_alter_table("failures") as batch:
+        batch.add_column(sa.Column("stage", sa.String(), nullable=False, server_default="fetch"))
+    # Earlier failures: the pipeline's own reasons and store errors are known by name (an
+    # extraction "timeout" cannot be told from a download's and stays "fetch").
+    op.execute(
+        "UPDATE failures SET stage = 'extract' WHERE reason IN "
+        "('pipeline-error', 'unreadable', 'too-large', 'not-an-article')"
+    )
+    op.execute("UPDATE failures SET stage = 'store' WHERE reason = 'store-error'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("failures") as batch:
+        batch.drop_column("stage")
     op.drop_index("ix_url_checks_source_id", table_name="url_checks")
     op.drop_table("url_checks")
