@@ -418,3 +418,22 @@ def test_reprocess_rebuilds_articles_from_their_stored_html(store: Store) -> Non
     assert {i: a["duplicate_of"] for i, a in after.items()} == {
         i: a["duplicate_of"] for i, a in before.items()
     }
+
+
+def test_runs_lists_the_runs_and_the_pages_a_run_lost(store: Store) -> None:
+    result = store.run("runs", "--format", "json")
+    assert result.exit_code == 0, result.output
+    runs = json.loads(result.output)
+    first = runs[-1]  # newest first
+    assert (first["id"], first["status"]) == (1, "ok")
+    # kdramabuzz 4, syndicator 2 (its third article is a copy: a duplicate, not new)
+    assert first["new"] == sum(counts["new"] for counts in first["sources"].values()) == 6
+    lost = store.run("runs", "--failures", "1", "--format", "json")
+    assert lost.exit_code == 0, lost.output
+    [failure] = json.loads(lost.output)
+    assert (failure["source"], failure["stage"], failure["reason"]) == (
+        "kdramabuzz", "fetch", "http-404",
+    )  # fmt: skip
+    assert failure["url"].endswith("/2024/04/sweet-home-season-3-ending-explained/")
+    missing = store.run("runs", "--failures", "999")
+    assert missing.exit_code == 1 and "no crawl run 999" in missing.output
