@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,22 @@ from rich.console import Console
 from rich.progress import Progress
 
 from crawler import output
-from crawler.cliutil import db_option, format_option, handle_errors, open_session, sources_option
+from crawler.cliutil import (
+    db_option,
+    format_option,
+    handle_errors,
+    open_session,
+    parse_overrides,
+    settings_option,
+    sources_option,
+)
 from crawler.exceptions import MarqueeError
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
 from crawler.reprocess import reprocess as run_reprocess
 from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
+from crawler.schedcmds import schedule
 from crawler.showcmds import resolve_show, shows
 from crawler.sources import default_sources_path, load_sources
 from pipeline.errors import PipelineError
@@ -56,14 +64,7 @@ def cli() -> None:
 @sources_option
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), help="At most N pages per source this run.")
-@click.option(
-    "-s",
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=0 (repeatable).",
-)
+@settings_option
 @handle_errors
 def crawl(
     names: tuple[str, ...],
@@ -83,22 +84,12 @@ def crawl(
         names=names,
         db_url=db_url,
         limit=limit,
-        settings=_parse_overrides(overrides),
+        settings=parse_overrides(overrides),
     )
     run = run_crawl(request)
     _print_run(run)
     if run.status != "ok":
         raise click.ClickException(f"crawl {run.status}: {run.error or 'see the log above'}")
-
-
-def _parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
-    parsed: dict[str, str] = {}
-    for item in overrides:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
-        parsed[name] = value
-    return parsed
 
 
 def _print_run(run: RunRow) -> None:
@@ -321,6 +312,7 @@ def db_upgrade(db_url: str) -> None:
 
 cli.add_command(shows)
 cli.add_command(runs)
+cli.add_command(schedule)
 
 
 def main() -> None:

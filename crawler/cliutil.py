@@ -38,6 +38,27 @@ sources_option = click.option(
     "else the packaged default list.",
 )
 
+settings_option = click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for the crawls this command runs, e.g. -s LOG_LEVEL=WARNING "
+    "(repeatable).",
+)
+
+
+def parse_overrides(overrides: Sequence[str]) -> dict[str, str]:
+    """-s NAME=VALUE options as a dict of Scrapy setting overrides."""
+    parsed: dict[str, str] = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        parsed[name] = value
+    return parsed
+
 
 def format_option(
     choices: Sequence[str], default: str

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,15 +30,46 @@ class CrawlRequest:
     settings: Mapping[str, str] = field(default_factory=dict)  # Scrapy overrides, NAME -> value
 
 
-def run_crawl(request: CrawlRequest) -> RunRow:
-    """Upgrade the store, record a run, crawl in a child process, and return the finished run."""
+class CrawlChildren:
+    """The crawl processes a long-lived caller (the scheduler) has running, so that it can stop
+    them on shutdown: each gets SIGTERM, which Scrapy answers by finishing cleanly."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[bytes]] = set()
+        self.stopping = False
+
+    def run(self, command: list[str]) -> int:
+        """Run a crawl process to its end; its exit status."""
+        with self._lock:
+            if self.stopping:
+                return -signal.SIGTERM
+            process = subprocess.Popen(command)
+            self._running.add(process)
+        try:
+            return process.wait()
+        finally:
+            with self._lock:
+                self._running.discard(process)
+
+    def stop_all(self) -> None:
+        """Start no more crawls, and ask the running ones to finish."""
+        with self._lock:
+            self.stopping = True
+            for process in self._running:
+                process.terminate()
+
+
+def run_crawl(request: CrawlRequest, children: CrawlChildren | None = None) -> RunRow:
+    """Upgrade the store, record a run, crawl in a child process, and return the finished run.
+    With ``children``, the process is started through it (and can be stopped by it)."""
     select_sources(load_sources(request.sources_file), request.names)  # fail fast, in this process
     upgrade(request.db_url)
     sessions = make_sessionmaker(make_engine(request.db_url))
     with sessions() as session, session.begin():
         repository.mark_stale_runs(session)
         run_id = repository.start_run(session)
-    status, error = _run_child(request, run_id)
+    status, error = _run_child(request, run_id, children)
     with sessions() as session:
         with session.begin():
             repository.finish_run(session, run_id, status=status, counts={}, error=error)
@@ -45,14 +78,19 @@ def run_crawl(request: CrawlRequest) -> RunRow:
     return run
 
 
-def _run_child(request: CrawlRequest, run_id: int) -> tuple[str, str | None]:
+def _run_child(
+    request: CrawlRequest, run_id: int, children: CrawlChildren | None
+) -> tuple[str, str | None]:
     """Start the crawl process and wait; Ctrl-C reaches it too and it shuts down cleanly."""
+    command = child_command(request, run_id)
     try:
-        returncode = subprocess.call(child_command(request, run_id))
+        returncode = children.run(command) if children else subprocess.call(command)
     except KeyboardInterrupt:
         return "aborted", "interrupted"
     except OSError as exc:
         raise CrawlError(f"cannot start the crawl process: {exc}") from exc
+    if children is not None and children.stopping:
+        return "aborted", "stopped: the scheduler is shutting down"
     if returncode == 0:
         return "ok", None
     return "failed", f"crawl process exited with status {returncode}"
