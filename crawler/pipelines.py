@@ -14,7 +14,8 @@ from typing import Any, NoReturn, Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from sqlalchemy.exc import SQLAlchemyError
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from twisted.internet.base import DelayedCall
 from twisted.internet.defer import Deferred
@@ -44,6 +45,8 @@ EXTRACT_TIMEOUT = 30.0
 # batch to fill (MARQUEE_STORE_WAIT). A batch shares its look-ups (storage.saving.save_articles).
 STORE_BATCH = 100
 STORE_WAIT = 2.0
+# The finish reason of a crawl stopped because the database failed; the run is recorded failed.
+STORE_DOWN_REASON = "store-unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,7 @@ class StorePipeline:
         self._timer: DelayedCall | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._session: Session | None = None
+        self._store_down: str | None = None  # why the store failed, once it has
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -146,7 +150,7 @@ class StorePipeline:
     def close_spider(self) -> None:
         self._write()
         self.pages.close()
-        if self.run_id is not None:
+        if self.run_id is not None and self._store_down is None:
             with self.session.begin():
                 repository.add_run_counts(self.session, self.run_id, self.source, self.counts())
         bind = self.session.get_bind()
@@ -200,8 +204,17 @@ class StorePipeline:
             self._stored(waiting, result)
 
     def _write_alone(self, waiting: _Waiting) -> None:
+        if self._store_down is not None:
+            waiting.stored.errback(DropItem(f"store unavailable: {waiting.item.url}"))
+            return
         try:
             [result] = self._save([waiting])
+        except OperationalError as exc:
+            # The database itself failed (disk full, I/O error, locked for too long): no page can
+            # be stored, and none is marked done; stop the crawl so the run is recorded failed.
+            self._stop_on_store_failure(exc)
+            waiting.stored.errback(DropItem(f"store unavailable: {waiting.item.url}"))
+            return
         except SQLAlchemyError as exc:
             # The page's transaction rolled back whole; record why and let the crawl go on.
             logger.error("cannot store %s: %s", waiting.item.url, exc)
@@ -211,6 +224,16 @@ class StorePipeline:
                 waiting.stored.errback(dropped)
             return
         self._stored(waiting, result)
+
+    def _stop_on_store_failure(self, exc: OperationalError) -> None:
+        if self._store_down is None:
+            self._store_down = str(exc.orig)
+            logger.error("the store is unavailable (%s): stopping the crawl", exc.orig)
+            engine: Any = self.crawler.engine
+            if hasattr(engine, "close_spider_async"):  # Scrapy 2.14+ (close_spider is deprecated)
+                deferred_from_coro(engine.close_spider_async(reason=STORE_DOWN_REASON))
+            else:
+                engine.close_spider(self.crawler.spider, STORE_DOWN_REASON)
 
     def _save(self, batch: list[_Waiting]) -> list[SaveResult]:
         try:

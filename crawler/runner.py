@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from crawler.exceptions import CrawlError
 from crawler.sources import Source, load_sources, select_sources
@@ -68,7 +72,8 @@ def run_crawl(request: CrawlRequest, children: CrawlChildren | None = None) -> R
     sessions = make_sessionmaker(make_engine(request.db_url))
     with sessions() as session, session.begin():
         repository.mark_stale_runs(session)
-        run_id = repository.start_run(session)
+        _abort_dead_runs(session)
+        run_id = repository.start_run(session, host=socket.gethostname(), pid=os.getpid())
     status, error = _run_child(request, run_id, children)
     with sessions() as session:
         with session.begin():
@@ -76,6 +81,29 @@ def run_crawl(request: CrawlRequest, children: CrawlChildren | None = None) -> R
         run = get_run(session, run_id)
     assert run is not None
     return run
+
+
+def _abort_dead_runs(session: Session) -> None:
+    """Runs left 'running' by a process of this machine that no longer exists (killed, or the
+    machine restarted) are aborted; other machines' runs are left to their age."""
+    host = socket.gethostname()
+    dead = [
+        run_id
+        for run_id, run_host, pid in repository.running_runs(session)
+        if run_host == host and pid is not None and not _alive(pid)
+    ]
+    if dead:
+        repository.abort_runs(session, dead, "aborted: the crawl process was killed")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def _run_child(

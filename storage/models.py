@@ -263,6 +263,10 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+    # The process that runs it, so that a later crawl on the same machine can tell a run whose
+    # process was killed from one still going.
+    host: Mapped[str | None] = mapped_column(String)
+    pid: Mapped[int | None]
 
     sources: Mapped[list[CrawlRunSource]] = relationship(order_by="CrawlRunSource.source")
 

@@ -203,9 +203,15 @@ def record_failure(
     session.flush()
 
 
-def start_run(session: Session, *, now: datetime | None = None) -> int:
-    """Open a crawl run in state 'running' and return its id."""
-    run = CrawlRun(started_at=now or _now(), status="running")
+def start_run(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    host: str | None = None,
+    pid: int | None = None,
+) -> int:
+    """Open a crawl run in state 'running', run by process ``pid`` on ``host``; its id."""
+    run = CrawlRun(started_at=now or _now(), status="running", host=host, pid=pid)
     session.add(run)
     session.flush()
     return run.id
@@ -286,6 +292,22 @@ def mark_stale_runs(
         run.error = "aborted: the crawl process stopped without finishing the run"
     session.flush()
     return len(runs)
+
+
+def running_runs(session: Session) -> list[tuple[int, str | None, int | None]]:
+    """(id, host, pid) of every run still marked running."""
+    rows = session.execute(
+        select(CrawlRun.id, CrawlRun.host, CrawlRun.pid).where(CrawlRun.status == "running")
+    )
+    return [(run_id, host, pid) for run_id, host, pid in rows]
+
+
+def abort_runs(session: Session, run_ids: Iterable[int], error: str) -> None:
+    """Mark runs aborted, with why."""
+    now = _now()
+    for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(list(run_ids)))):
+        run.status, run.finished_at, run.error = "aborted", now, error
+    session.flush()
 
 
 def _now() -> datetime:

@@ -1,5 +1,5 @@
-"""URL checks (when each article URL was last fetched, its ETag / Last-Modified), and the stage
-at which a failed page was lost.
+"""URL checks (when each article URL was last fetched, its ETag / Last-Modified), the stage at
+which a failed page was lost, and the process that runs a crawl.
 
 Revision ID: 0006
 Revises: 0005
@@ -41,9 +41,15 @@ def upgrade() -> None:
         "('pipeline-error', 'unreadable', 'too-large', 'not-an-article')"
     )
     op.execute("UPDATE failures SET stage = 'store' WHERE reason = 'store-error'")
+    with op.batch_alter_table("crawl_runs") as batch:
+        batch.add_column(sa.Column("host", sa.String(), nullable=True))
+        batch.add_column(sa.Column("pid", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("crawl_runs") as batch:
+        batch.drop_column("pid")
+        batch.drop_column("host")
     with op.batch_alter_table("failures") as batch:
         batch.drop_column("stage")
     op.drop_index("ix_url_checks_source_id", table_name="url_checks")
