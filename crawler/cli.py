@@ -33,7 +33,7 @@ from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
 from pipeline.process import process_page
 from storage import queries
-from storage.db import upgrade
+from storage.db import display_url, upgrade
 from storage.records import RunRow
 
 ARTICLE_COLUMNS = (
@@ -307,7 +307,7 @@ def db() -> None:
 def db_upgrade(db_url: str) -> None:
     """Create the store or bring its schema up to date (crawl does this by itself)."""
     upgrade(db_url)
-    click.echo(f"{db_url}: schema up to date")
+    click.echo(f"{display_url(db_url)}: schema up to date")
 
 
 cli.add_command(shows)

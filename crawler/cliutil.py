@@ -14,7 +14,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.exceptions import MarqueeError
-from storage.db import DEFAULT_URL, is_up_to_date, make_engine, make_sessionmaker
+from storage.db import (
+    DEFAULT_URL,
+    display_url,
+    is_up_to_date,
+    make_engine,
+    make_sessionmaker,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -101,12 +107,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 def open_session(db_url: str) -> Iterator[Session]:
     """A session on an existing, up-to-date store (only crawl and db upgrade create or migrate)."""
     if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
-        raise click.ClickException(f"no store at {db_url}: run `marquee crawl` first")
+        raise click.ClickException(f"no store at {display_url(db_url)}: run `marquee crawl` first")
     engine = make_engine(db_url)
     try:
         if not is_up_to_date(engine):
             raise click.ClickException(
-                f"the store at {db_url} needs a schema upgrade: run `marquee db upgrade`"
+                f"the store at {display_url(db_url)} needs a schema upgrade: "
+                "run `marquee db upgrade`"
             )
         with make_sessionmaker(engine)() as session:
             yield session

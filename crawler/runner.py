@@ -22,6 +22,8 @@ from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.queries import get_run
 from storage.records import RunRow
 
+DB_ENV = "MARQUEE_DB"  # how the crawl process is told which store to use
+
 
 @dataclass(frozen=True, slots=True)
 class CrawlRequest:
@@ -43,12 +45,12 @@ class CrawlChildren:
         self._running: set[subprocess.Popen[bytes]] = set()
         self.stopping = False
 
-    def run(self, command: list[str]) -> int:
+    def run(self, command: list[str], env: Mapping[str, str] | None = None) -> int:
         """Run a crawl process to its end; its exit status."""
         with self._lock:
             if self.stopping:
                 return -signal.SIGTERM
-            process = subprocess.Popen(command)
+            process = subprocess.Popen(command, env=env)
             self._running.add(process)
         try:
             return process.wait()
@@ -111,8 +113,9 @@ def _run_child(
 ) -> tuple[str, str | None]:
     """Start the crawl process and wait; Ctrl-C reaches it too and it shuts down cleanly."""
     command = child_command(request, run_id)
+    env = {**os.environ, DB_ENV: request.db_url}
     try:
-        returncode = children.run(command) if children else subprocess.call(command)
+        returncode = children.run(command, env) if children else subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return "aborted", "interrupted"
     except OSError as exc:
@@ -127,7 +130,9 @@ def _run_child(
 def child_command(request: CrawlRequest, run_id: int) -> list[str]:
     """The command line of the crawl process (this module's ``main``)."""
     command = [sys.executable, "-m", "crawler.runner", "--run-id", str(run_id)]
-    command += ["--db", request.db_url, "--sources", str(request.sources_file)]
+    # The store's URL goes through the environment (DB_ENV), not the command line, which every
+    # user of the machine can read in the process list: it may hold a password.
+    command += ["--sources", str(request.sources_file)]
     if request.limit is not None:
         command += ["--limit", str(request.limit)]
     for name, value in request.settings.items():
@@ -170,7 +175,7 @@ def _finished(crawler: object) -> bool:
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m crawler.runner", description=__doc__)
     parser.add_argument("--run-id", type=int, default=None)
-    parser.add_argument("--db", required=True)
+    parser.add_argument("--db", default=os.environ.get(DB_ENV), help=f"default: ${DB_ENV}")
     parser.add_argument("--sources", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
@@ -181,6 +186,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the crawl process started by ``run_crawl``."""
     args = _parse_args(argv)
+    if not args.db:
+        raise SystemExit(f"no store: give --db or set {DB_ENV}")
     sources = select_sources(load_sources(args.sources), args.names)
     overrides = dict(item.split("=", 1) for item in args.set)
     ok = crawl_in_this_process(sources, args.db, args.run_id, args.limit, overrides)

@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///marquee.db"
@@ -134,3 +135,11 @@ def _engine(url_or_engine: str | Engine) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be printed or logged: any password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url

@@ -7,6 +7,8 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -437,3 +439,29 @@ def test_runs_lists_the_runs_and_the_pages_a_run_lost(store: Store) -> None:
     assert failure["url"].endswith("/2024/04/sweet-home-season-3-ending-explained/")
     missing = store.run("runs", "--failures", "999")
     assert missing.exit_code == 1 and "no crawl run 999" in missing.output
+
+
+@pytest.mark.postgres
+def test_the_store_password_is_never_printed_or_put_on_a_command_line(
+    sites: Any, tmp_path: Path, postgres_db_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    from crawler.runner import CrawlRequest, child_command
+
+    # The test server trusts loopback connections, so any password works: it must never show.
+    secret = "pw-" + uuid.uuid4().hex
+    db_url = make_url(postgres_db_url).set(password=secret).render_as_string(hide_password=False)
+    sources = sites.write_sources(tmp_path / "sources.toml", ["syndicator"])
+    command = child_command(CrawlRequest(sources, ("syndicator",), db_url), run_id=1)
+    assert not any(secret in part for part in command)
+    crawl = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources),
+         "--db", db_url, *FAST, "-s", "LOG_LEVEL=DEBUG"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert crawl.returncode == 0, crawl.stderr
+    upgraded = CliRunner().invoke(cli, ["db", "upgrade", "--db", db_url])
+    assert upgraded.exit_code == 0 and "***" in upgraded.output
+    for output in (crawl.stdout, crawl.stderr, upgraded.output):
+        assert secret not in output
