@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -119,12 +120,12 @@ class _SmallDisk(CrawlChildren):
         super().__init__()
         self.limit = limit
 
-    def run(self, command: list[str]) -> int:
+    def run(self, command: list[str], env: Mapping[str, str] | None = None) -> int:
         def limit() -> None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
             resource.setrlimit(resource.RLIMIT_FSIZE, (self.limit, self.limit))
 
-        return subprocess.Popen(command, preexec_fn=limit).wait()  # a test's fork
+        return subprocess.Popen(command, env=env, preexec_fn=limit).wait()  # a test's fork
 
 
 def test_a_full_disk_rolls_back_fails_the_run_and_marks_nothing_done(

@@ -11,11 +11,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, Self
 from urllib.parse import urldefrag, urlsplit
+from xml.sax import SAXException
 
 import feedparser
 import scrapy.exceptions
 import twisted.internet.error
 import twisted.web.client
+from lxml import etree
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -28,6 +30,7 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from crawler.items import FetchedPage, FetchFailed, NotModified
+from crawler.middlewares import RefusedRequest
 from crawler.revisits import Revisit, Revisits, load_revisits
 from crawler.sources import Source, default_sources_path, load_sources, select_sources
 from pipeline.identity import site_key
@@ -68,8 +71,21 @@ def failure_reason(exc: BaseException | None) -> str:
     """A short, stable code for why a download failed ("http-404", "timeout", "robots" ...)."""
     if isinstance(exc, HttpError):
         return f"http-{exc.response.status}"
+    if isinstance(exc, RefusedRequest):  # robots-unavailable, redirect-loop, redirect-scheme ...
+        return exc.reason
     if isinstance(exc, IgnoreRequest) and "robots.txt" in str(exc):
         return "robots"
+    # Over DOWNLOAD_MAXSIZE: Scrapy cancels the download, or drops a body whose decompression
+    # outgrows it (a compression bomb) with a plain IgnoreRequest that names the setting.
+    cancelled = _classes(scrapy.exceptions, "DownloadCancelledError")
+    if isinstance(exc, cancelled) or (
+        isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc)
+    ):
+        return "too-large"
+    if isinstance(exc, _classes(scrapy.exceptions, "ResponseDataLossError")):
+        return "data-loss"  # a body shorter than announced, or a broken chunked encoding
+    if isinstance(exc, scrapy.exceptions.NotSupported):
+        return "unsupported-scheme"  # only http(s) has a download handler
     for classes, reason in _REASONS:
         if isinstance(exc, classes):
             return reason
@@ -124,29 +140,35 @@ class NewsSpider(Spider):
             for request in self._schedule_all(urls, kind):
                 yield request
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
-        """An RSS or Atom feed: each entry's link is an article unless the source denies it."""
+    def parse_feed(self, response: Response) -> Iterator[Output]:
+        """An RSS or Atom feed: each entry's link is an article unless the source denies it.
+        A feed that is broken but readable is read as far as it goes; an unreadable one is
+        recorded as a failure."""
         self._mark_seen(response)
         # content-location lets feedparser resolve relative entry links against the feed's URL.
         feed = feedparser.parse(response.body, response_headers={"content-location": response.url})
-        if feed.bozo and not feed.entries:
-            self.logger.warning(
-                "%s: not a readable feed: %s", response.url, feed.get("bozo_exception")
-            )
+        error = feed.get("bozo_exception")
+        # feedparser reads on past XML errors (and flags mere charset mix-ups too): the errors
+        # are recorded, and whatever entries it recovered are still followed.
+        if feed.bozo and (not feed.entries or isinstance(error, SAXException)):
+            self.logger.warning("%s: malformed feed: %s", response.url, error)
+            yield self._failed(response.url, "malformed-xml", f"feed: {error}")
         entries = [entry for entry in feed.entries if entry.get("link")]
         changed = {response.urljoin(entry["link"]): _feed_lastmod(entry) for entry in entries}
         links = [url for url in changed if self._same_site(url) and self.source.follows(url)]
         yield from self._schedule_all(links, "article", changed)
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[Output]:
         """A sitemap index (follow its sitemaps), a urlset (its articles), or a robots.txt."""
         self._mark_seen(response)
         if urlsplit(response.url).path == "/robots.txt":
             yield from self._schedule_all(self._robots_sitemaps(response), "sitemap")
             return
-        sitemap = self._read_sitemap(response)
+        sitemap, error = self._read_sitemap(response)
+        if error is not None:  # recorded; what recover mode could read is still followed
+            self.logger.warning("%s: malformed sitemap: %s", response.url, error)
+            yield self._failed(response.url, "malformed-xml", f"sitemap: {error}")
         if sitemap is None:
-            self.logger.warning("%s: not a sitemap", response.url)
             return
         entries = _newest_first(sitemap)
         urls = [response.urljoin(entry["loc"]) for entry in entries]
@@ -184,7 +206,7 @@ class NewsSpider(Spider):
         yield from self._schedule_all(articles, "article")
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailed]:
-        """A page that could not be fetched becomes a FetchFailed item, recorded with its reason."""
+        """A page that could not be fetched becomes a FetchFailed item: reason, then attempts."""
         request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
         reason = failure_reason(failure.value)
         kind = request.meta.get(KIND_META, "page")
@@ -192,8 +214,13 @@ class NewsSpider(Spider):
             # A listing page robots.txt excludes is the site's wish, not a fault to record.
             self.logger.info("%s %s not fetched: robots.txt", kind, request.url)
             return
-        self.logger.warning("%s %s not fetched: %s", kind, request.url, reason)
-        yield self._failed(request.url, reason, f"{kind}: {failure.value}")
+        # The failed request is the last retry: RetryMiddleware counts the ones before it.
+        attempts = int(request.meta.get("retry_times", 0)) + 1
+        self.logger.warning(
+            "%s %s not fetched: %s (attempts: %d)", kind, request.url, reason, attempts
+        )
+        error = str(failure.value) or type(failure.value).__name__  # some carry no message
+        yield self._failed(request.url, reason, f"{kind}: {error} (attempts: {attempts})")
 
     def _schedule_all(
         self,
@@ -273,18 +300,23 @@ class NewsSpider(Spider):
         urls = sitemap_urls_from_robots(response.body, base_url=response.url)
         return [url for url in urls if self._same_site(url)]
 
-    def _read_sitemap(self, response: Response) -> Sitemap | None:
+    def _read_sitemap(self, response: Response) -> tuple[Sitemap | None, str | None]:
+        """The sitemap as recover mode reads it (None: not a sitemap), and what is wrong with
+        it, if anything. Entities are never resolved and nothing is fetched while parsing."""
         body = response.body
         if gzip_magic_number(response):
             try:
                 body = gunzip(body, max_size=self.max_size)
-            except (OSError, EOFError, ValueError, struct.error):
-                return None
+            except (OSError, EOFError, ValueError, struct.error) as exc:
+                return None, f"not a readable gzip file: {exc}"
+        error = _xml_error(body)
         try:
-            sitemap = Sitemap(body)
+            sitemap = Sitemap(body)  # lxml, recover=True, resolve_entities=False
         except (SyntaxError, StopIteration):  # lxml's XMLSyntaxError is a SyntaxError
-            return None
-        return sitemap if sitemap.type in ("sitemapindex", "urlset") else None
+            return None, error or "not XML"
+        if sitemap.type not in ("sitemapindex", "urlset"):
+            return None, error or f"not a sitemap: <{sitemap.type}>"
+        return sitemap, error
 
     def _page(self, response: TextResponse) -> FetchedPage:
         return FetchedPage(
@@ -321,6 +353,16 @@ def _newest_first(sitemap: Sitemap) -> list[dict[str, Any]]:
     entries = [entry for entry in sitemap if entry.get("loc")]
     # W3C datetimes sort as strings; the sort is stable, so undated entries keep their order.
     return sorted(entries, key=lambda entry: entry.get("lastmod") or "", reverse=True)
+
+
+def _xml_error(body: bytes) -> str | None:
+    """What a strict XML parser finds wrong with the document, if anything."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        return str(exc) or "malformed XML"
+    return None
 
 
 def _header(response: Response, name: str) -> str | None:

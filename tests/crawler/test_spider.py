@@ -127,15 +127,18 @@ def test_feed_entries_off_site_or_denied_are_skipped(
     assert paths(found, base) == ["/2024/05/relative-link/"]
 
 
-def test_a_broken_feed_yields_nothing_and_warns(
+def test_a_broken_feed_is_recorded_and_warned_about(
     sites_reset: LocalSites, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     spider = spider_for(sites_reset, tmp_path)
     sites_reset.override("kdramabuzz", "/feed.xml", "<html><body>Moved</body>")
+    url = sites_reset.base("kdramabuzz") + "/feed.xml"
     with caplog.at_level(logging.WARNING):
-        found = requests(spider.parse_feed(fetch(sites_reset.base("kdramabuzz") + "/feed.xml")))
-    assert found == []
-    assert "not a readable feed" in caplog.text
+        [failed] = list(spider.parse_feed(fetch(url)))
+    assert isinstance(failed, FetchFailed)
+    assert (failed.url, failed.reason) == (url, "malformed-xml")
+    assert failed.detail.startswith("feed: ")
+    assert "malformed feed" in caplog.text
 
 
 # ---------------------------------------------------------------- sitemaps
@@ -194,9 +197,12 @@ def test_robots_txt_as_a_sitemap_source(sites: LocalSites, tmp_path: Path) -> No
     assert found[0].callback == spider.parse_sitemap
 
 
-def test_a_page_that_is_not_a_sitemap_yields_nothing(sites: LocalSites, tmp_path: Path) -> None:
+def test_a_page_that_is_not_a_sitemap_is_recorded_and_followed_no_further(
+    sites: LocalSites, tmp_path: Path
+) -> None:
     spider = spider_for(sites, tmp_path)
-    assert requests(spider.parse_sitemap(fetch(sites.base("kdramabuzz") + "/about/"))) == []
+    [failed] = list(spider.parse_sitemap(fetch(sites.base("kdramabuzz") + "/about/")))
+    assert isinstance(failed, FetchFailed) and failed.reason == "malformed-xml"
 
 
 # ---------------------------------------------------------------- listing pages

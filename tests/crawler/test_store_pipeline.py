@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
@@ -246,8 +246,9 @@ def test_a_page_the_store_rejects_costs_only_itself(open_store: Any, monkeypatch
 
     def reject_story_2(session: Any, records: Any, judge: Any = None) -> Any:
         if any("/story-2/" in record.canonical_url for record in records):
-            # What a constraint the database enforces, or a full disk, looks like to the caller.
-            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+            # A constraint the database enforces (a full disk instead stops the crawl: see
+            # tests/test_store_faults.py).
+            raise IntegrityError("INSERT", {}, Exception("CHECK constraint failed"))
         return real(session, records, judge)
 
     monkeypatch.setattr(saving, "save_articles", reject_story_2)
