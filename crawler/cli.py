@@ -28,6 +28,7 @@ from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
 from crawler.schedcmds import schedule
 from crawler.showcmds import resolve_show, shows
+from crawler.sourcecmds import sources
 from crawler.sources import default_sources_path, load_sources
 from pipeline.errors import PipelineError
 from pipeline.extract import decode_html
@@ -42,7 +43,6 @@ ARTICLE_COLUMNS = (
 )  # fmt: skip
 ARTICLE_TABLE_COLUMNS = ("id", "source", "title", "shows", "published", "revision", "duplicate_of")
 STORY_COLUMNS = ("story", "id", "role", "source", "published", "similarity", "url")
-SOURCE_COLUMNS = ("name", "enabled", "start_urls", "feeds", "sitemaps", "max_pages")
 COUNT_COLUMNS = ("pages", "new", "updated", "duplicate", "unchanged", "failed")
 
 
@@ -281,22 +281,6 @@ def reprocess(
 
 
 @cli.group()
-def sources() -> None:
-    """Inspect the configured source sites."""
-
-
-@sources.command("list")
-@sources_option
-@format_option(output.FORMATS, "table")
-@handle_errors
-def sources_list(sources_file: Path | None, fmt: str) -> None:
-    """List the sources in the sources file (validating it)."""
-    path = sources_file or default_sources_path()
-    records = [source.model_dump(mode="json") for source in load_sources(path)]
-    output.write_records(records, fmt, sys.stdout, columns=SOURCE_COLUMNS, title=str(path))
-
-
-@cli.group()
 def db() -> None:
     """Manage the store's schema (Alembic migrations)."""
 
@@ -313,6 +297,7 @@ def db_upgrade(db_url: str) -> None:
 cli.add_command(shows)
 cli.add_command(runs)
 cli.add_command(schedule)
+cli.add_command(sources)
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "SourceError",
     "default_sources_path",
     "load_sources",
+    "packaged_sources_path",
     "select_sources",
 ]
 
@@ -224,6 +225,11 @@ def default_sources_path() -> Path:
     local = Path(LOCAL_SOURCES_FILE)
     if local.is_file():
         return local
+    return packaged_sources_path()
+
+
+def packaged_sources_path() -> Path:
+    """The sources file shipped with Marquee (read-only: edits go to a copy of it)."""
     # setuptools installs the package as plain files, so the resource has a real path.
     return Path(str(files("crawler").joinpath(PACKAGED_SOURCES_FILE)))
 

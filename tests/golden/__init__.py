@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.types import Processed
+from crawler.golden import golden_record, write_html, write_json
+
+__all__ = ["GOLDEN_DIR", "OUTPUT_FIELDS", "GoldenCase", "golden_cases", "golden_record",
+           "write_html", "write_json"]  # fmt: skip
 
 GOLDEN_DIR = Path(__file__).parent
 OUTPUT_FIELDS: tuple[str, ...] = (
@@ -65,29 +68,3 @@ def golden_cases() -> list[GoldenCase]:
         GoldenCase(path.parent.name, path.name.removesuffix(".html.gz"))
         for path in sorted(GOLDEN_DIR.glob("*/*.html.gz"))
     ]
-
-
-def golden_record(processed: Processed) -> dict[str, Any]:
-    """The output fields of a processed page, as they are stored in a golden .json."""
-    extracted = processed.extracted
-    return {
-        "title": extracted.title,
-        "author": extracted.author,
-        "published": extracted.published.isoformat() if extracted.published else None,
-        "modified": extracted.modified.isoformat() if extracted.modified else None,
-        "tags": list(extracted.tags),
-        "language": extracted.language,
-        "canonical_url": processed.identity.canonical_url,
-        "text": extracted.text,
-        "shows": [{"name": show.name, "season": show.season} for show in processed.shows],
-    }
-
-
-def write_html(path: Path, html: str) -> None:
-    """Gzip a page reproducibly (no timestamp in the header, so a rewrite changes no bytes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(html.encode("utf-8"), mtime=0))
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
