@@ -23,6 +23,7 @@ from crawler.cliutil import (
 from crawler.exceptions import MarqueeError
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
+from crawler.healthcmds import health
 from crawler.reprocess import reprocess as run_reprocess
 from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
@@ -296,6 +297,7 @@ def db_upgrade(db_url: str) -> None:
 
 cli.add_command(shows)
 cli.add_command(runs)
+cli.add_command(health)
 cli.add_command(schedule)
 cli.add_command(sources)
 

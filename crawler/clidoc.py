@@ -9,13 +9,13 @@ from crawler.cli import cli
 Chain = list[tuple[str, click.Command]]  # (name, command) from `marquee` down to one command
 
 
-def _walk(chain: Chain) -> list[Chain]:
+def walk_commands(chain: Chain) -> list[Chain]:
     """Every command below (and including) the chain's last one, depth first."""
     found = [chain]
     command = chain[-1][1]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            found += _walk([*chain, (name, command.commands[name])])
+            found += walk_commands([*chain, (name, command.commands[name])])
     return found
 
 
@@ -36,7 +36,7 @@ def render_reference() -> str:
         "Generated from `--help` by `python -m crawler.clidoc > docs/cli.md`; "
         "a test fails when it drifts.\n",
     ]
-    for chain in _walk([("marquee", cli)]):
+    for chain in walk_commands([("marquee", cli)]):
         name = " ".join(n for n, _ in chain)
         parts.append(f"\n## `{name}`\n\n```\n{_help(chain).rstrip()}\n```\n")
     return "".join(parts)

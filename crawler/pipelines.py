@@ -23,11 +23,12 @@ from w3lib.url import canonicalize_url
 
 from crawler.extraction import PagePool
 from crawler.items import FetchedPage, FetchFailed, NotModified
-from crawler.records import article_record
+from crawler.records import article_record, health_figures
 from crawler.shows import ShowLinker, show_refs
 from crawler.sources import Source
 from pipeline.dedup import copy_similarity
 from pipeline.errors import PipelineError
+from pipeline.health import HealthTally
 from pipeline.types import ExtractOptions, Processed
 from storage import checks, repository, saving
 from storage.db import make_engine, make_sessionmaker
@@ -106,6 +107,7 @@ class StorePipeline:
         self.store_batch = store_batch
         self.store_wait = store_wait
         self._new_articles = 0
+        self.health = HealthTally()  # what extraction made of this run's articles
         self._waiting: list[_Waiting] = []
         self._timer: DelayedCall | None = None
         self._sessions: sessionmaker[Session] | None = None
@@ -151,8 +153,11 @@ class StorePipeline:
         self._write()
         self.pages.close()
         if self.run_id is not None and self._store_down is None:
+            counts = self.counts()
+            health = health_figures(self.health.figures(), counts)
             with self.session.begin():
-                repository.add_run_counts(self.session, self.run_id, self.source, self.counts())
+                repository.add_run_counts(self.session, self.run_id, self.source, counts)
+                repository.add_source_health(self.session, self.run_id, self.source, health)
         bind = self.session.get_bind()
         self.session.close()
         bind.dispose()  # type: ignore[union-attr]
@@ -271,6 +276,8 @@ class StorePipeline:
         if result.outcome is Outcome.NEW:
             self._new_article()
         self._inc(result.outcome.value)
+        # Every outcome: a revisit whose text is unchanged still shows a date the layout lost.
+        self.health.add(result.article_id, waiting.processed.extracted)
         logger.debug(
             "%s %s (article %d)", result.outcome.value, waiting.item.url, result.article_id
         )

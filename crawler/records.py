@@ -6,8 +6,9 @@ from dataclasses import fields
 from datetime import datetime
 
 from crawler.shows import show_refs
+from pipeline.health import PageFigures
 from pipeline.types import Processed
-from storage.records import ArticleContent, ArticleRecord
+from storage.records import ArticleContent, ArticleRecord, HealthFigures, SourceCounts
 
 
 def article_content(processed: Processed) -> ArticleContent:
@@ -52,4 +53,14 @@ def article_record(
         fetched_at=fetched_at,
         run_id=run_id,
         **{field.name: getattr(content, field.name) for field in fields(content)},
+    )
+
+
+def health_figures(figures: PageFigures, counts: SourceCounts) -> HealthFigures:
+    """A source's health in one run, as the store keeps it: its pages fetched and lost, and
+    what extraction made of its articles."""
+    return HealthFigures(
+        pages=counts.pages,
+        failed=counts.failed,
+        **{field.name: getattr(figures, field.name) for field in fields(figures)},
     )

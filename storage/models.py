@@ -287,6 +287,26 @@ class CrawlRunSource(Base):
     failed: Mapped[int] = mapped_column(default=0)
 
 
+class SourceHealth(Base):
+    """How one crawl run's pages of one source came out of extraction (`marquee health`
+    compares a source's latest run with its earlier ones to spot layout changes)."""
+
+    __tablename__ = "source_health"
+
+    # Source first: the key's index then serves reading one source's recent runs.
+    source: Mapped[str] = mapped_column(String, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    pages: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    articles: Mapped[int] = mapped_column(default=0)
+    with_title: Mapped[int] = mapped_column(default=0)
+    with_date: Mapped[int] = mapped_column(default=0)
+    with_author: Mapped[int] = mapped_column(default=0)
+    long_text: Mapped[int] = mapped_column(default=0)
+    boilerplate: Mapped[int] = mapped_column(default=0)
+    boilerplate_examples: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class Failure(Base):
     """A page that could not be fetched or stored, with a short reason code and the details."""
 

@@ -1,4 +1,5 @@
-"""Analyst reads: articles, shows, crawl runs and failures as the plain rows of storage.records."""
+"""Analyst reads: articles, shows, crawl runs, source health and failures as the plain rows of
+storage.records."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import fields
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Executable, distinct, func, literal, select, union
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from storage.models import (
     Article,
@@ -17,10 +18,13 @@ from storage.models import (
     Show,
     ShowAlias,
     Source,
+    SourceHealth,
 )
 from storage.records import (
     ArticleRow,
     FailureRow,
+    HealthFigures,
+    HealthRow,
     RunRow,
     ShowLink,
     ShowRow,
@@ -259,6 +263,38 @@ def _run_row(run: CrawlRun) -> RunRow:
 
 def _source_counts(row: CrawlRunSource) -> SourceCounts:
     return SourceCounts(**{tally.name: getattr(row, tally.name) for tally in fields(SourceCounts)})
+
+
+def recent_health(
+    session: Session, *, runs: int, source: str | None = None
+) -> dict[str, list[HealthRow]]:
+    """Per source (by name), the health figures of its latest ``runs`` crawl runs, newest
+    first; of one source only with ``source``."""
+    newest_first = func.row_number().over(
+        partition_by=SourceHealth.source, order_by=SourceHealth.run_id.desc()
+    )
+    ranked = select(SourceHealth, newest_first.label("rank"))
+    if source is not None:
+        ranked = ranked.where(SourceHealth.source == source)
+    recent = ranked.subquery()
+    health = aliased(SourceHealth, recent)
+    rows = session.execute(
+        select(health, CrawlRun.started_at)
+        .join(CrawlRun, CrawlRun.id == health.run_id)
+        .where(recent.c.rank <= runs)
+        .order_by(health.source, health.run_id.desc())
+    )
+    found: dict[str, list[HealthRow]] = {}
+    for row, started_at in rows:
+        found.setdefault(row.source, []).append(
+            HealthRow(row.run_id, row.source, started_at, _health_figures(row))
+        )
+    return found
+
+
+def _health_figures(row: SourceHealth) -> HealthFigures:
+    figures = {figure.name: getattr(row, figure.name) for figure in fields(HealthFigures)}
+    return HealthFigures(**{**figures, "boilerplate_examples": tuple(row.boilerplate_examples)})
 
 
 def list_failures(

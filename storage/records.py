@@ -117,6 +117,32 @@ class SourceCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthFigures:
+    """How one crawl run's pages of one source came out: pages fetched and lost, articles
+    stored, how many had each field, and the lines recurring across them (boilerplate)."""
+
+    pages: int = 0
+    failed: int = 0
+    articles: int = 0  # distinct articles whose page was extracted and stored (304s are not)
+    with_title: int = 0
+    with_date: int = 0
+    with_author: int = 0
+    long_text: int = 0  # text long enough to be a whole article
+    boilerplate: int = 0  # distinct lines kept in many of the run's articles
+    boilerplate_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HealthRow:
+    """One source's health figures in one crawl run, as returned by queries."""
+
+    run_id: int
+    source: str
+    started_at: datetime
+    figures: HealthFigures
+
+
+@dataclass(frozen=True, slots=True)
 class ShowLink:
     """A show an article is filed under, as returned by queries."""
 

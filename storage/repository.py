@@ -1,5 +1,6 @@
 """The crawler's other writes and look-ups: source templates, re-extracted articles, crawl runs,
-failures (saving fetched articles is storage/saving.py; stories, storage/stories.py)."""
+source health, failures (saving fetched articles is storage/saving.py; stories,
+storage/stories.py)."""
 
 # Nothing here commits: the caller wraps each page in ``with session.begin():`` so that a crawl
 # killed mid-page leaves no half-written rows. Functions flush when they need generated ids.
@@ -24,9 +25,11 @@ from storage.models import (
     Revision,
     Source,
     SourceBlock,
+    SourceHealth,
 )
 from storage.records import (
     ArticleContent,
+    HealthFigures,
     SourceCounts,
     StoredPage,
 )
@@ -267,6 +270,18 @@ def add_run_counts(session: Session, run_id: int, source: str, counts: SourceCou
         session.add(row)
     for tally in fields(SourceCounts):
         setattr(row, tally.name, getattr(counts, tally.name))
+    session.flush()
+
+
+def add_source_health(session: Session, run_id: int, source: str, figures: HealthFigures) -> None:
+    """Write one source's health figures for a run, replacing any written before."""
+    row = session.get(SourceHealth, (source, run_id))
+    if row is None:
+        row = SourceHealth(source=source, run_id=run_id)
+        session.add(row)
+    for figure in fields(HealthFigures):
+        setattr(row, figure.name, getattr(figures, figure.name))
+    row.boilerplate_examples = list(figures.boilerplate_examples)
     session.flush()
 
 

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from crawler.cli import cli
+from crawler.clidoc import walk_commands
 
 PAGES = Path(__file__).parent / "pipeline" / "pages"
 ARTICLE = PAGES / "techradar247_aouad_s2.html"
@@ -141,9 +142,9 @@ def test_db_upgrade_creates_an_empty_store(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [(), ("crawl",), ("extract",), ("articles",), ("shows",), ("sources",), ("sources", "list"),
-     ("db",), ("db", "upgrade")],
-)  # fmt: skip
+    [tuple(name for name, _ in chain[1:]) for chain in walk_commands([("marquee", cli)])],
+    ids=lambda command: " ".join(command) or "marquee",
+)
 def test_every_command_explains_itself(command: tuple[str, ...]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
