@@ -92,7 +92,7 @@ class Fetcher:
 
 def discover(home: str, fetcher: Fetcher) -> Discovery:
     """robots.txt, feeds, sitemaps and article URLs of the site whose home page is ``home``."""
-    found = Discovery(home=home, robots=_robots(home, fetcher))
+    found = Discovery(home=home, robots=robots_rules(home, fetcher))
     if not found.allowed(home):
         raise RobotsRefusal(
             f"{home}: robots.txt disallows {USER_AGENT.split('/')[0]} from crawling this site; "
@@ -103,11 +103,37 @@ def discover(home: str, fetcher: Fetcher) -> Discovery:
         raise FetchError(f"{home}: cannot fetch the home page")
     found.feeds, feed_urls = _feeds(home, page, fetcher)
     found.sitemaps, sitemap_urls = _sitemaps(home, found.robots, fetcher)
-    candidates = [*feed_urls, *sitemap_urls] or _article_links(home, page)
+    candidates = [*feed_urls, *sitemap_urls] or article_links(home, page)
     same_site = [url for url in dict.fromkeys(candidates) if site_key(url) == site_key(home)]
     found.allow = infer_allow(same_site)
     found.article_urls = [url for url in same_site if _matches(url, found.allow)]
     return found
+
+
+def source_article_urls(
+    entry_points: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    is_article: Callable[[str], bool],
+    fetcher: Fetcher,
+) -> list[str]:
+    """Article URLs a configured source's (feeds, sitemaps, start_urls) list right now, the
+    way a crawl would find them, in that order."""
+    feeds, sitemaps, start_urls = entry_points
+    found: list[str] = []
+    for feed in feeds:
+        data = fetcher.data(feed)
+        if data is not None:
+            parsed = feedparser.parse(data, response_headers={"content-location": feed})
+            found += [urljoin(feed, entry["link"]) for entry in parsed.entries if entry.get("link")]
+    for url in sitemaps:
+        sitemap = _read_sitemap(fetcher.data(url))
+        if sitemap is not None:
+            found += _sitemap_urls(url, sitemap, fetcher)
+    for url in start_urls:
+        page = fetcher.text(url)
+        if page is not None:
+            found += _links(url, page)
+    sites = {site_key(url) for url in (*feeds, *sitemaps, *start_urls)}
+    return [url for url in dict.fromkeys(found) if site_key(url) in sites and is_article(url)]
 
 
 def infer_allow(urls: Sequence[str]) -> tuple[str, ...]:
@@ -130,7 +156,8 @@ def _matches(url: str, allow: tuple[str, ...]) -> bool:
     return not allow or any(re.search(pattern, url) for pattern in allow)
 
 
-def _robots(home: str, fetcher: Fetcher) -> Protego | None:
+def robots_rules(home: str, fetcher: Fetcher) -> Protego | None:
+    """The site's robots.txt, parsed; None when it has none."""
     text = fetcher.text(urljoin(home, "/robots.txt"))
     return None if text is None else Protego.parse(text)
 
@@ -212,9 +239,13 @@ def _read_sitemap(data: bytes | None) -> Sitemap | None:
     return sitemap if sitemap.type in ("urlset", "sitemapindex") else None
 
 
-def _article_links(home: str, page: str) -> list[str]:
+def article_links(home: str, page: str) -> list[str]:
     """Links of the home page whose last path segment is a slug: the likely articles."""
+    return [url for url in _links(home, page) if SLUG.search(urlsplit(url).path)]
+
+
+def _links(base: str, page: str) -> list[str]:
+    """The page's links, absolute and without fragments, in page order."""
     root = html.fromstring(page)
     hrefs: Iterable[str] = (link.get("href") for link in root.xpath("//a[@href]"))
-    urls = [urljoin(home, href).split("#")[0] for href in hrefs]
-    return [url for url in dict.fromkeys(urls) if SLUG.search(urlsplit(url).path)]
+    return list(dict.fromkeys(urljoin(base, href).split("#")[0] for href in hrefs))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,14 @@ import click
 
 from crawler import output
 from crawler.cliutil import format_option, handle_errors, sources_option
-from crawler.discovery import Discovery, Fetcher, discover
+from crawler.discovery import (
+    Discovery,
+    Fetcher,
+    article_links,
+    discover,
+    robots_rules,
+    source_article_urls,
+)
 from crawler.exceptions import FetchError, SourceError
 from crawler.golden import save_golden
 from crawler.sourcefile import add_source, remove_source, set_enabled
@@ -25,11 +33,12 @@ from crawler.sources import (
     default_sources_path,
     load_sources,
     packaged_sources_path,
+    select_sources,
 )
 from pipeline.errors import PipelineError
-from pipeline.extract import decode_html
+from pipeline.extract import DEFAULT_OPTIONS, decode_html
 from pipeline.process import process_page
-from pipeline.types import Processed
+from pipeline.types import ExtractOptions, Processed
 
 SOURCE_COLUMNS = ("name", "enabled", "start_urls", "feeds", "sitemaps", "max_pages")
 PREVIEW_COLUMNS = ("url", "title", "published", "author", "words", "shows", "warnings")
@@ -38,7 +47,7 @@ SHORT_TEXT_WORDS = 150  # fewer words than this is "short text"
 # A line (paragraph) in at least this many sampled articles is likely boilerplate.
 REPEATED_LINE_PAGES = 2
 REPEATED_LINE_MIN_WORDS = 4
-LISTING_LINKS = 10  # article-like links on a page with short text: a listing page
+LISTING_LINKS = 5  # article-like links on a page with short text: a listing page
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,60 @@ def sources_add(
         click.echo(f"saved {saved} golden fixtures in {save_fixtures}")
 
 
+@sources.command("test")
+@click.argument("name")
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    metavar="URL",
+    help="Test this page instead of the source's latest articles (repeatable).",
+)
+@click.option(
+    "--pages",
+    type=click.IntRange(min=1),
+    default=SAMPLE_PAGES,
+    show_default=True,
+    help="Articles to test, from the source's feeds, sitemaps and listing pages.",
+)
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the site.")  # fmt: skip
+@format_option(output.FORMATS, "table")
+@sources_option
+@handle_errors
+def sources_test(
+    name: str,
+    urls: tuple[str, ...],
+    pages: int,
+    delay: float,
+    fmt: str,
+    sources_file: Path | None,
+) -> None:
+    """Dry run of source NAME: fetch a few of its articles and show what the pipeline would
+    store for each, without storing anything.
+
+    
+    Per page: title, date, author, words, shows, the boilerplate rules that removed
+    something ("comments", "social-cta", "share-bar", "template" ...), and warnings (no
+    title, no date, short text, boilerplate suspected, looks like a listing page). The
+    source's extraction rules apply; its learned template does not (it lives in the store).
+    """
+    source = select_sources(load_sources(sources_file or default_sources_path()), [name])[0]
+    fetcher = Fetcher(delay)
+    if not urls:
+        entry_points = (source.feeds, source.sitemaps, source.start_urls)
+        urls = tuple(source_article_urls(entry_points, source.is_article_url, fetcher)[:pages])
+    if not urls:
+        raise SourceError(f'source "{name}": its feeds, sitemaps and listing pages gave no article')
+    robots = Discovery(urls[0], robots=robots_rules(urls[0], fetcher))
+    urls = tuple(url for url in urls if robots.allowed(url))
+    samples = sample_pages(urls, fetcher, source.extract_options())
+    repeated = repeated_lines(samples)
+    rows = [_preview_row(sample_, repeated) for sample_ in samples]
+    columns = (*PREVIEW_COLUMNS[:-1], "rules_fired", "warnings")
+    output.write_records(rows, fmt, sys.stdout, columns=columns, title=f"{name}: a dry run")
+
+
 @sources.command("enable")
 @click.argument("name")
 @sources_option
@@ -171,14 +234,21 @@ def name_from(url: str) -> str:
 
 
 def sample(found: Discovery, fetcher: Fetcher, pages: int) -> list[Sample]:
-    """Up to ``pages`` of the site's article URLs, fetched (where robots.txt allows) and run
-    through the pipeline as a crawl would."""
+    """Up to ``pages`` of the site's article URLs (those robots.txt allows), as a crawl would
+    process them."""
+    return sample_pages([url for url in found.article_urls if found.allowed(url)][:pages], fetcher)
+
+
+def sample_pages(
+    urls: Sequence[str], fetcher: Fetcher, options: ExtractOptions = DEFAULT_OPTIONS
+) -> list[Sample]:
+    """Each page fetched and run through the pure pipeline; nothing is stored."""
     samples = []
-    for url in [url for url in found.article_urls if found.allowed(url)][:pages]:
+    for url in urls:
         try:
             raw = fetcher(url)
             html, _encoding = decode_html(raw.data, raw.declared_encoding)
-            samples.append(Sample(url, html, process_page(html, raw.url or url)))
+            samples.append(Sample(url, html, process_page(html, raw.url or url, options)))
         except (FetchError, PipelineError) as exc:
             samples.append(Sample(url, error=str(exc)))
     return samples
@@ -233,9 +303,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _article_links(sample: Sample) -> int:
-    from crawler.discovery import SLUG
-
-    return len(set(SLUG.findall(sample.html or "")))
+    return len(article_links(sample.url, sample.html)) if sample.html else 0
 
 
 def _print_preview(name: str, found: Discovery, samples: list[Sample]) -> None:
@@ -257,6 +325,7 @@ def _preview_row(sample_: Sample, repeated: set[str]) -> dict[str, Any]:
     if sample_.processed is not None:
         extracted = sample_.processed.extracted
         row |= {
+            "rules_fired": ", ".join(extracted.rules_fired),
             "title": extracted.title,
             "published": extracted.published.date().isoformat() if extracted.published else "",
             "author": extracted.author,

@@ -54,6 +54,7 @@ class MarkupRule:
     with ``bio_only``, only when it says something (``MIN_BIO_WORDS``) and holds no date: a
     byline box in the header is not an author bio."""
 
+    name: str  # as reports of what fired name it ("share-widget")
     pattern: re.Pattern[str]
     max_chars: int
     bio_only: bool = False
@@ -63,6 +64,7 @@ class MarkupRule:
 # bars, Wix's "itemShared…" menu items are not. "social-media" ends the name: a
 # "social-media-embed" is an embedded post the article quotes.
 SHARE_WIDGET = MarkupRule(
+    "share-widget",
     re.compile(
         r"(?<![a-z])shar(?:e|ing)|heateor|addtoany|a2a_kit|social-?(?:icons?|links|buttons|share)|"
         r"social-?media(?:-?(?:icons?|links|buttons|bar|share))?$",
@@ -71,6 +73,7 @@ SHARE_WIDGET = MarkupRule(
     max_chars=2000,
 )
 RELATED_WIDGET = MarkupRule(
+    "related-widget",
     re.compile(
         r"related[-_]?(?:posts?|articles?|stories|content|links?|reads?)|jp-relatedposts|yarpp|"
         r"crp_related|rp4wp|also[-_]?read|read[-_]?also|must[-_]?read|dont[-_]?miss|"
@@ -80,29 +83,34 @@ RELATED_WIDGET = MarkupRule(
     max_chars=2000,
 )
 NEWSLETTER_WIDGET = MarkupRule(
+    "newsletter-widget",
     re.compile(r"newsletter|mc4wp|mailchimp|(?<![a-z])opt-?in|subscribe|subscription", re.I),
     max_chars=2000,
 )
 # "ad", "ads", "ad-slot", "top_ad", "adsbygoogle", "advert": "ad" only as a whole word of the
 # name, so that "header", "shadow" and "add-to-list" never match.
 AD_WIDGET = MarkupRule(
+    "ad-widget",
     re.compile(r"^ads?$|^ads?[-_]|[-_]ads?$|[-_]ads?[-_]|adsbygoogle|advert|gpt-ad|dfp-", re.I),
     max_chars=300,
 )
 COOKIE_WIDGET = MarkupRule(
+    "cookie-widget",
     re.compile(r"cookie|consent|gdpr|onetrust|cookiebot|cc-(?:window|banner)", re.I),
     max_chars=1500,
 )
 # A caption box beside a picture: a sentence at most ...
-CAPTION_WIDGET = MarkupRule(re.compile(r"caption", re.I), max_chars=300)
+CAPTION_WIDGET = MarkupRule("caption-widget", re.compile(r"caption", re.I), max_chars=300)
 # ... and a credit: a name or two, never a sentence.
 CREDIT_WIDGET = MarkupRule(
+    "credit-widget",
     re.compile(r"(?:photo|image|img|media|picture|pic)[-_]?credits?|^credits?$", re.I),
     max_chars=80,
 )
 # Author cards after the article. The byline box at the top is spared: it holds the date, and
 # the metadata reader still needs it.
 AUTHOR_WIDGET = MarkupRule(
+    "author-widget",
     re.compile(
         r"author[-_]?(?:box|bio|card|info|profile|details|block|about|wrap|section|widget)|"
         r"about[-_]?(?:the[-_]?)?author|saboxplugin|molongui|abh_box|pp-author",
@@ -174,6 +182,7 @@ class TextRule:
     last word on the element. ``followed_by`` accepts the next sibling element that goes with
     the match (the list under an "Also Read" label)."""
 
+    name: str  # as reports of what fired name it ("social-cta")
     trigger: re.Pattern[str]
     whole: TextMatcher
     max_chars: int
@@ -215,6 +224,7 @@ CTA_WORDS = re.compile(
 # "Subscribe to our YouTube channel", "Click here to join": a closed vocabulary plus at most a
 # site name or a topic, so a sentence that merely mentions WhatsApp never matches.
 SOCIAL_CTA = TextRule(
+    "social-cta",
     trigger=re.compile(rf"\b(?:{SOCIAL_PLATFORMS}|join|follow|subscribe)\b", re.I),
     whole=Vocabulary(
         words=CTA_WORDS,
@@ -245,6 +255,7 @@ SOCIAL_CTA = TextRule(
 # ... and as a link or button, which needs no "us" to be one: "Follow HallyuHub on Google
 # News", "Join Telegram".
 SOCIAL_CTA_BUTTON = TextRule(
+    "social-cta-button",
     trigger=SOCIAL_CTA.trigger,
     whole=Vocabulary(
         words=CTA_WORDS,
@@ -268,6 +279,7 @@ def _names_platforms(element: HtmlElement) -> bool:
 # ... and as a sentence of its own that sends the reader to several platforms: "Follow Newsbeat
 # on Instagram, Facebook, Twitter and YouTube." ("Follow the cast on Instagram" names one.)
 SOCIAL_CTA_SENTENCE = TextRule(
+    "social-cta-sentence",
     trigger=re.compile(r"^\W*(?:follow|join|subscribe to|like)\b", re.I),
     whole=re.compile(r"\W*(?:follow|join|subscribe to|like)\b.*", re.I | re.S),
     max_chars=250,
@@ -276,6 +288,7 @@ SOCIAL_CTA_SENTENCE = TextRule(
 )
 # "4 thoughts on “All Of Us Are Dead Season 2: …”", "One Response to “…”".
 COMMENTS_HEADING = TextRule(
+    "comments-heading",
     trigger=re.compile(r"\b(?:thoughts?|comments?|responses?|replies)\s+(?:on|to)\b", re.I),
     whole=re.compile(
         r"\s*(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -288,6 +301,7 @@ COMMENTS_HEADING = TextRule(
 # "Comments", "3 Comments", "Comments (3)", "Join the discussion" as a heading. Only a heading:
 # "3 Comments" is also the link beside the date in a byline.
 COMMENTS_TITLE = TextRule(
+    "comments-title",
     trigger=re.compile(r"\bcomments?\b|\bdiscussion\b|\bconversation\b", re.I),
     whole=re.compile(
         r"\s*(?:(?:\d+\s+)?(?:reader\s+)?comments?(?:\s*\(\d+\))?|"
@@ -300,6 +314,7 @@ COMMENTS_TITLE = TextRule(
 )
 # The reply form's headings and notes, for themes that do not use WordPress' own markup.
 COMMENT_FORM = TextRule(
+    "comment-form",
     trigger=re.compile(
         r"leave a (?:reply|comment)|post a comment|cancel reply|add a comment|write a comment|"
         r"email address will not be published|save my name, email|be the first to comment|"
@@ -365,6 +380,7 @@ def _is_teaser(element: HtmlElement) -> bool:
 # "Also Read: <a>Other headline</a>", "<span>READ MORE</span><a>Other headline</a>": teasers
 # for other articles dropped into the article body.
 RELATED_LINK = TextRule(
+    "related-link",
     trigger=RELATED_START,
     whole=re.compile(rf"\s*\(?\s*(?:{RELATED_LABEL})\b.*", re.I | re.S),
     max_chars=250,
@@ -383,6 +399,7 @@ def _is_link_list(element: HtmlElement) -> bool:
 
 
 RELATED_HEADING = TextRule(
+    "related-heading",
     trigger=RELATED_START,
     # Not a bare "Read more" or "Related": those end teasers and start real sections.
     whole=re.compile(
@@ -400,6 +417,7 @@ RELATED_HEADING = TextRule(
 NEWSLETTER_WORD = re.compile(r"\bnewsletters?\b", re.I)
 # "Subscribe to our newsletter", "Sign up for the free K-drama newsletter here".
 NEWSLETTER_CTA = TextRule(
+    "newsletter-cta",
     trigger=NEWSLETTER_WORD,
     whole=Vocabulary(
         words=re.compile(
@@ -418,6 +436,7 @@ NEWSLETTER_CTA = TextRule(
 # A sign-up box: a form or an input (never article content) with sign-up words about it.
 SIGN_UP_WORDS = r"newsletters?|inbox|subscribe|sign\s?(?:me\s)?up|mailing list"
 NEWSLETTER_BOX = TextRule(
+    "newsletter-box",
     trigger=re.compile(rf"\b(?:{SIGN_UP_WORDS})\b", re.I),
     # The box opens with its pitch: a container that opens with prose is not the box.
     whole=re.compile(rf".{{0,80}}?\b(?:{SIGN_UP_WORDS})\b.*", re.I | re.S),
@@ -428,6 +447,7 @@ NEWSLETTER_BOX = TextRule(
 # "Advertisement", "ADVERTISEMENT", "Sponsored", "Story continues below advertisement",
 # "Scroll to continue with content": labels over ad slots, the slot itself often empty.
 AD_LABEL = TextRule(
+    "ad-label",
     trigger=re.compile(
         r"advert|sponsored|promoted|continues? below|continue reading below|"
         r"scroll (?:down )?to continue|^\W*ads?\W*$",
@@ -452,6 +472,7 @@ AD_LABEL = TextRule(
 CREDIT_SOURCE = r"(?:[^.!?()\n]|\.(?=\S)){1,80}"
 PICTURE_WORD = r"(?:photo|image|picture|pic|img|poster|screenshot|screengrab)s?"
 IMAGE_CREDIT = TextRule(
+    "image-credit",
     trigger=re.compile(rf"\b(?:{PICTURE_WORD}|credits?|courtesy)\b|©", re.I),
     whole=re.compile(
         rf"\s*(?:\(?\s*(?:(?:featured |cover |header |top )?{PICTURE_WORD}(?: credits?| source)?"
@@ -477,6 +498,7 @@ def _is_short_bio(element: HtmlElement) -> bool:
 
 # "About the author" and the bio under it, whether the card wraps both or not.
 AUTHOR_BIO = TextRule(
+    "author-bio",
     trigger=re.compile(r"^\W*about the (?:author|writer)\b", re.I),
     whole=re.compile(r"\W*about the (?:author|writer)\b.*", re.I | re.S),
     max_chars=MAX_BIO_CHARS,
@@ -485,6 +507,7 @@ AUTHOR_BIO = TextRule(
 )
 # "We use cookies …" banners: a consent sentence first, then a button or a policy link.
 COOKIE_NOTICE = TextRule(
+    "cookie-notice",
     trigger=re.compile(r"\bcookies?\b", re.I),
     whole=re.compile(
         r"\W*(?:we(?: and our partners)? use cookies|(?:this|our) (?:web)?site uses cookies|"
@@ -498,6 +521,7 @@ COOKIE_NOTICE = TextRule(
 )
 # "Share this:", "Share on Facebook X WhatsApp Email": share vocabulary only, with links.
 SHARE_BAR = TextRule(
+    "share-bar",
     trigger=re.compile(r"\b(?:share|tweet|spread the love)\b", re.I),
     whole=Vocabulary(
         words=re.compile(
@@ -608,26 +632,40 @@ class Removed:
 
     # Comment threads, removed or merely marked as comments (their dates are not the article's).
     comment_areas: tuple[HtmlElement, ...]
+    # The rules that removed something, in the order they ran ("comments", "social-cta" ...).
+    fired: tuple[str, ...] = ()
 
 
 def remove_boilerplate(root: HtmlElement, index: ClassIndex | None = None) -> Removed:
     """Remove boilerplate elements from the parsed page ``root`` in place."""
     index = index or ClassIndex.of(root)
     nodes = _text_nodes(root)
+    fired: list[str] = []
     comments = _remove_comment_sections(root, index, nodes)
+    if comments:
+        fired.append("comments")
     captions = [*root.iter("figcaption"), *index.find(CAPTION_CLASS)]
-    _remove(root, [*captions, *root.iter(*AD_TAGS)])
+    _note(fired, "captions", _remove(root, captions))
+    _note(fired, "ad-tags", _remove(root, list(root.iter(*AD_TAGS))))
     # Words before markup: a box found by its words goes whole, while a widget class on one of
     # its parts (a sign-up form's "subscriptions") would leave the rest of the box behind.
     for rule in TEXT_RULES:
-        _remove(root, _with_followers(_matches(root, nodes, rule), rule))
-    _remove(root, _small_widgets(root, index))
-    _remove(root, _lone_links(root))
-    return Removed(comment_areas=(*comments, *index.find(COMMENT_MARKUP)))
+        _note(fired, rule.name, _remove(root, _with_followers(_matches(root, nodes, rule), rule)))
+    widgets = list(_small_widgets(root, index))
+    for widget in MARKUP_RULES:
+        _note(fired, widget.name, _remove(root, [e for e, found in widgets if found is widget]))
+    _note(fired, "lone-links", _remove(root, _lone_links(root)))
+    return Removed(comment_areas=(*comments, *index.find(COMMENT_MARKUP)), fired=tuple(fired))
 
 
-def _remove(root: HtmlElement, elements: list[HtmlElement] | Iterator[HtmlElement]) -> None:
-    remove_all((e for e in list(elements) if not _is_protected(e)), root)
+def _note(fired: list[str], name: str, removed: int) -> None:
+    if removed:
+        fired.append(name)
+
+
+def _remove(root: HtmlElement, elements: list[HtmlElement] | Iterator[HtmlElement]) -> int:
+    """Remove the elements that are not protected; how many went."""
+    return remove_all((e for e in list(elements) if not _is_protected(e)), root)
 
 
 def _remove_comment_sections(
@@ -689,7 +727,9 @@ def _is_lone_link(element: HtmlElement) -> bool:
     )
 
 
-def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement]:
+def _small_widgets(
+    root: HtmlElement, index: ClassIndex
+) -> Iterator[tuple[HtmlElement, MarkupRule]]:
     rules: dict[HtmlElement, MarkupRule] = {}
     for name, owners in index.names.items():
         if not WIDGET_HINTS.search(name):
@@ -703,7 +743,7 @@ def _small_widgets(root: HtmlElement, index: ClassIndex) -> Iterator[HtmlElement
             rules.setdefault(element, rule)
     for element, rule in rules.items():
         if is_attached(element, root) and _is_widget(element, rule):
-            yield element
+            yield element, rule
 
 
 def _is_widget(element: HtmlElement, rule: MarkupRule) -> bool:

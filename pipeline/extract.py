@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -82,13 +83,16 @@ def extract(html: str, url: str, options: ExtractOptions = DEFAULT_OPTIONS) -> E
     overrides = read_overrides(root, options)  # the source's selectors, on the whole page
     apply_selectors(root, options)
     blocks = block_fingerprints(root) if options.collect_blocks else frozenset()
-    remove_template_blocks(root, options.template)
+    fired = (
+        *removed.fired,
+        *(("template",) if remove_template_blocks(root, options.template) else ()),
+    )
     _check_page_type(root)
     metadata = overrides.apply(_metadata(root, url, days, index))
     document = _run_trafilatura(root, url, options)
     text = drop_furniture(document_text(document), metadata.title, metadata.tags)
     _check_text(text, options)
-    return _extracted(url, text, metadata, blocks)
+    return replace(_extracted(url, text, metadata, blocks), rules_fired=fired)
 
 
 def document_text(document: Document) -> str:

@@ -53,6 +53,9 @@ class Extracted:
     # Fingerprints of the page's text blocks, for its source's learned template (only when
     # ExtractOptions.collect_blocks is set: they cost a pass over the page).
     blocks: frozenset[str] = frozenset()
+    # The boilerplate rules that removed something from the page ("social-cta", "comments",
+    # "template" ...), in the order they ran: what `marquee sources test` reports.
+    rules_fired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,3 +162,35 @@ def test_the_packaged_sources_file_is_not_edited_in_place() -> None:
     result = run("sources", "disable", "soompi", "--sources", str(packaged_sources_path()))
     assert result.exit_code == 2
     assert "copy it to ./sources.toml" in result.output
+
+
+def test_sources_test_is_a_dry_run_that_names_the_rules_that_fired(
+    sites: LocalSites, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources = sites.write_sources(tmp_path / "sources.toml", ["kdramabuzz"])
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    result = run("sources", "test", "kdramabuzz", "--pages", "2", "--delay", "0",
+                 "--sources", str(sources), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert list(cwd.iterdir()) == []  # nothing stored: no store was created
+    pages = json.loads(result.output)
+    assert len(pages) == 2
+    for page in pages:
+        # kdramabuzz wraps every article in a WhatsApp/Telegram box and a comment thread.
+        assert {"social-cta", "comments"} <= set(page["rules_fired"].split(", ")), page
+        assert page["title"] and page["published"] and page["words"] > 150
+
+
+def test_sources_test_of_one_url_warns_about_a_listing_page(
+    sites: LocalSites, tmp_path: Path
+) -> None:
+    sources = sites.write_sources(tmp_path / "sources.toml", ["kdramabuzz"])
+    home = sites.base("kdramabuzz") + "/"
+    result = run("sources", "test", "kdramabuzz", "--url", home, "--delay", "0",
+                 "--sources", str(sources), "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [page] = json.loads(result.output)
+    assert page["url"] == home
+    assert set(page["warnings"].split("; ")) == {"short text", "looks like a listing page"}
