@@ -20,6 +20,7 @@ from storage.db import (
     is_up_to_date,
     make_engine,
     make_sessionmaker,
+    sqlite_file_missing,
 )
 
 P = ParamSpec("P")
@@ -106,7 +107,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def open_session(db_url: str) -> Iterator[Session]:
     """A session on an existing, up-to-date store (only crawl and db upgrade create or migrate)."""
-    if db_url.startswith("sqlite:///") and not Path(db_url.removeprefix("sqlite:///")).exists():
+    if sqlite_file_missing(db_url):
         raise click.ClickException(f"no store at {display_url(db_url)}: run `marquee crawl` first")
     engine = make_engine(db_url)
     try:

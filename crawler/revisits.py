@@ -11,12 +11,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage import checks
-from storage.db import is_up_to_date, make_engine, make_sessionmaker
+from storage.db import is_up_to_date, make_engine, make_sessionmaker, sqlite_file_missing
 from storage.records import CheckRow
 
 logger = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ class Revisits:
 
 def load_revisits(db_url: str | None, source: str, interval: timedelta) -> Revisits:
     """The source's checked URLs as the store has them; none when there is no store yet."""
-    if not db_url or _missing_sqlite_file(db_url):
+    if not db_url or sqlite_file_missing(db_url):
         return Revisits(interval=interval)
     engine = make_engine(db_url)
     try:
@@ -69,8 +68,3 @@ def load_revisits(db_url: str | None, source: str, interval: timedelta) -> Revis
     finally:
         engine.dispose()
     return Revisits(known, interval)
-
-
-def _missing_sqlite_file(db_url: str) -> bool:
-    prefix = "sqlite:///"
-    return db_url.startswith(prefix) and not Path(db_url.removeprefix(prefix)).exists()

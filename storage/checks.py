@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import upsert_insert
 from storage.models import Source, UrlCheck
 from storage.records import CheckRow
 from storage.saving import ensure_source
@@ -41,13 +42,7 @@ def record_checks(session: Session, source: str, checks: Sequence[CheckRow]) -> 
 
 
 def _upsert(dialect: str) -> sqlite.Insert | postgresql.Insert:
-    insert: sqlite.Insert | postgresql.Insert
-    if dialect == "sqlite":
-        insert = sqlite.insert(UrlCheck)
-    elif dialect == "postgresql":
-        insert = postgresql.insert(UrlCheck)
-    else:
-        raise NotImplementedError(f"URL checks need SQLite or PostgreSQL, not {dialect}")
+    insert = upsert_insert(dialect, UrlCheck)
     return insert.on_conflict_do_update(
         index_elements=[UrlCheck.url],
         set_={

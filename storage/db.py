@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -143,3 +144,18 @@ def display_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def upsert_insert(dialect: str, model: Any) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT of ``model`` that can take ON CONFLICT DO UPDATE (SQLite and PostgreSQL)."""
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    raise NotImplementedError(f"upserts need SQLite or PostgreSQL, not {dialect}")
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """Whether ``url`` names a SQLite file that does not exist (yet)."""
+    prefix = "sqlite:///"
+    return url.startswith(prefix) and not Path(url.removeprefix(prefix)).exists()

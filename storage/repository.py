@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, undefer
 
+from storage.db import upsert_insert
 from storage.models import (
     Article,
     ArticleUrl,
@@ -125,13 +126,7 @@ def load_template(
 
 def _count_blocks(dialect: str) -> sqlite.Insert | postgresql.Insert:
     """INSERT a block seen for the first time, or add one page to its count (an upsert)."""
-    insert: sqlite.Insert | postgresql.Insert
-    if dialect == "sqlite":
-        insert = sqlite.insert(SourceBlock)
-    elif dialect == "postgresql":
-        insert = postgresql.insert(SourceBlock)
-    else:
-        raise NotImplementedError(f"template counts need SQLite or PostgreSQL, not {dialect}")
+    insert = upsert_insert(dialect, SourceBlock)
     return insert.on_conflict_do_update(
         index_elements=[SourceBlock.source_id, SourceBlock.fingerprint],
         set_={"pages": SourceBlock.pages + 1, "last_seen": insert.excluded.last_seen},
@@ -297,16 +292,13 @@ def mark_stale_runs(
     running run, for callers that know no crawl is going on.
     """
     now = now or _now()
-    stale = select(CrawlRun).where(CrawlRun.status == "running")
+    stale = select(CrawlRun.id).where(CrawlRun.status == "running")
     if older_than is not None:
         stale = stale.where(CrawlRun.started_at < now - older_than)
-    runs = session.scalars(stale).all()
-    for run in runs:
-        run.status = "aborted"
-        run.finished_at = now
-        run.error = "aborted: the crawl process stopped without finishing the run"
-    session.flush()
-    return len(runs)
+    run_ids = session.scalars(stale).all()
+    error = "aborted: the crawl process stopped without finishing the run"
+    abort_runs(session, run_ids, error, now=now)
+    return len(run_ids)
 
 
 def running_runs(session: Session) -> list[tuple[int, str | None, int | None]]:
@@ -317,9 +309,11 @@ def running_runs(session: Session) -> list[tuple[int, str | None, int | None]]:
     return [(run_id, host, pid) for run_id, host, pid in rows]
 
 
-def abort_runs(session: Session, run_ids: Iterable[int], error: str) -> None:
+def abort_runs(
+    session: Session, run_ids: Iterable[int], error: str, *, now: datetime | None = None
+) -> None:
     """Mark runs aborted, with why."""
-    now = _now()
+    now = now or _now()
     for run in session.scalars(select(CrawlRun).where(CrawlRun.id.in_(list(run_ids)))):
         run.status, run.finished_at, run.error = "aborted", now, error
     session.flush()
