@@ -36,7 +36,7 @@ from pipeline.extract import decode_html
 from pipeline.process import process_page
 from storage import queries
 from storage.db import display_url, upgrade
-from storage.records import RunRow
+from storage.records import ArticleFilter, RunRow
 
 ARTICLE_COLUMNS = (
     "id", "url", "urls", "source", "title", "author", "published", "modified", "tags",
@@ -188,9 +188,8 @@ def articles(
     """
     with open_session(db_url) as session:
         show = resolve_show(session, show) if show else None
-        rows = queries.list_articles(
-            session, show=show, source=source, include_duplicates=include_duplicates, limit=limit
-        )
+        filters = ArticleFilter(show, source, include_duplicates=include_duplicates)
+        rows = queries.list_articles(session, filters, limit=limit)
     records = [output.to_jsonable(row) for row in rows]
     for record in records:
         record.pop("first_seen", None)

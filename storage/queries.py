@@ -3,10 +3,13 @@ storage.records."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import fields
-from typing import TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, distinct, func, literal, select, union
+from sqlalchemy import ColumnElement, Executable, Select, distinct, func, literal, select, union
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from storage.models import (
@@ -21,10 +24,12 @@ from storage.models import (
     SourceHealth,
 )
 from storage.records import (
+    ArticleFilter,
     ArticleRow,
     FailureRow,
     HealthFigures,
     HealthRow,
+    PeriodCount,
     RunRow,
     ShowLink,
     ShowRow,
@@ -34,34 +39,69 @@ from storage.records import (
 )
 
 _Query = TypeVar("_Query", bound=Executable)
+_Select = TypeVar("_Select", bound=Select[Any])
+
+EVERY_ARTICLE = ArticleFilter()  # no narrowing: every article that is not a copy
 
 
 def list_articles(
-    session: Session,
-    *,
-    show: str | None = None,
-    source: str | None = None,
-    include_duplicates: bool = False,
-    limit: int | None = None,
+    session: Session, filters: ArticleFilter = EVERY_ARTICLE, *, limit: int | None = None
 ) -> list[ArticleRow]:
-    """Articles, newest published first (undated last), optionally of one show or one source.
+    """Articles, newest published first (undated last), of those ``filters`` admit.
 
-    ``show`` matches a show's name or any of its aliases, ignoring case (on SQLite, ASCII case
-    only). Copies of other articles are left out unless ``include_duplicates``.
+    A show matches by its name or any of its aliases, ignoring case (on SQLite, ASCII case
+    only). Copies of other articles are left out unless the filter includes duplicates.
     """
-    query = select(Article).options(
+    query = filter_articles(_article_rows(), filters)
+    query = query.order_by(Article.published.desc().nulls_last(), Article.id).limit(limit)
+    return [_article_row(article) for article in session.scalars(_fresh(query))]
+
+
+def iter_articles(
+    session: Session, filters: ArticleFilter = EVERY_ARTICLE, *, batch_size: int = 500
+) -> Iterator[ArticleRow]:
+    """Every article ``filters`` admit, by id, read ``batch_size`` at a time: memory stays
+    flat however many there are (exports). Each batch is its own short query."""
+    after = 0
+    while True:
+        query = filter_articles(_article_rows(), filters).where(Article.id > after)
+        batch = list(session.scalars(_fresh(query.order_by(Article.id).limit(batch_size))))
+        yield from (_article_row(article) for article in batch)
+        if len(batch) < batch_size:
+            return
+        after = batch[-1].id
+        session.expunge_all()
+
+
+def count_matching(session: Session, filters: ArticleFilter = EVERY_ARTICLE) -> int:
+    """How many articles ``filters`` admit."""
+    query = filter_articles(select(func.count(Article.id)), filters)
+    return session.scalar(query) or 0
+
+
+def filter_articles(query: _Select, filters: ArticleFilter) -> _Select:
+    """``query`` (a select involving Article) narrowed to the articles ``filters`` admit."""
+    if filters.show is not None:
+        query = query.where(_filed_under(filters.show))
+    if filters.source is not None:
+        query = query.where(Article.source.has(Source.name == filters.source))
+    if not filters.include_duplicates:
+        query = query.where(Article.duplicate_of_id.is_(None))
+    when = func.coalesce(Article.published, Article.first_seen)
+    if filters.since is not None:
+        query = query.where(when >= filters.since)
+    if filters.until is not None:
+        query = query.where(when < filters.until)
+    return query
+
+
+def _article_rows() -> Select[tuple[Article]]:
+    """A select of articles with what an ArticleRow needs loaded alongside."""
+    return select(Article).options(
         joinedload(Article.source),
         selectinload(Article.urls),
         selectinload(Article.show_links).joinedload(ArticleShow.show),
     )
-    if show is not None:
-        query = query.where(_filed_under(show))
-    if source is not None:
-        query = query.where(Article.source.has(Source.name == source))
-    if not include_duplicates:
-        query = query.where(Article.duplicate_of_id.is_(None))
-    query = query.order_by(Article.published.desc().nulls_last(), Article.id).limit(limit)
-    return [_article_row(article) for article in session.scalars(_fresh(query))]
 
 
 def article_ids(
@@ -98,7 +138,6 @@ def _filed_under(show: str) -> ColumnElement[bool]:
 def _article_row(article: Article) -> ArticleRow:
     # Stable sort: the canonical URL first, the others in the order they were first seen.
     urls = sorted((row.url for row in article.urls), key=lambda url: url != article.canonical_url)
-    links = {ShowLink(link.show.name, link.season) for link in article.show_links}
     return ArticleRow(
         id=article.id,
         url=article.canonical_url,
@@ -111,13 +150,19 @@ def _article_row(article: Article) -> ArticleRow:
         tags=tuple(article.tags),
         language=article.language,
         text=article.text,
-        shows=tuple(sorted(links, key=_show_link_order)),
+        shows=show_links(article),
         duplicate_of=article.duplicate_of_id,
         revision=article.revision,
         first_seen=article.first_seen,
         image=article.image,
         similarity=article.similarity,
     )
+
+
+def show_links(article: Article) -> tuple[ShowLink, ...]:
+    """The shows (and seasons) an article with its show links loaded is filed under, sorted."""
+    links = {ShowLink(link.show.name, link.season) for link in article.show_links}
+    return tuple(sorted(links, key=_show_link_order))
 
 
 def _show_link_order(link: ShowLink) -> tuple[str, bool, int]:
@@ -317,3 +362,25 @@ def list_failures(
         )
         for failure in session.scalars(query)
     ]
+
+
+def articles_per_period(
+    session: Session, filters: ArticleFilter, *, by: str = "week"
+) -> list[PeriodCount]:
+    """Per source and week (from Monday) or month, how many articles ``filters`` admit were
+    published then (undated ones count when first seen), in order of period then source."""
+    if by not in ("week", "month"):
+        raise ValueError(f"by must be week or month, not {by!r}")
+    when = func.coalesce(Article.published, Article.first_seen)
+    query = filter_articles(select(when, Source.name).join(Article.source), filters)
+    counts: Counter[tuple[date, str]] = Counter()
+    # Grouped here rather than in SQL: SQLite and PostgreSQL spell week starts differently,
+    # and a show's articles number thousands at most.
+    for published, source in session.execute(query):
+        counts[(_period_start(published, by), source)] += 1
+    return [PeriodCount(period, source, n) for (period, source), n in sorted(counts.items())]
+
+
+def _period_start(moment: datetime, by: str) -> date:
+    day = moment.date()
+    return day.replace(day=1) if by == "month" else day - timedelta(days=day.weekday())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -171,6 +171,43 @@ class ArticleRow:
     first_seen: datetime | None = None
     image: str | None = None  # the lead image's URL
     similarity: float | None = None  # to the article it copies, when it is a copy
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a listing, a search or an export covers; every field narrows it."""
+
+    show: str | None = None  # a show's name or any alias, any case
+    source: str | None = None  # a source's name
+    # Published at or after ``since`` and before ``until`` (an undated article counts as
+    # published when it was first seen).
+    since: datetime | None = None
+    until: datetime | None = None
+    include_duplicates: bool = False  # also copies of other articles
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article found by a full-text search, with how well it matched and where."""
+
+    id: int
+    url: str
+    source: str
+    title: str | None
+    published: datetime | None
+    shows: tuple[ShowLink, ...]
+    duplicate_of: int | None
+    score: float  # higher is better; comparable only within one search
+    snippet: str  # a passage of the title or text, matched words between <mark> and </mark>
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodCount:
+    """How many articles of a source were published in one week or month."""
+
+    period: date  # the period's first day (weeks start on Monday)
+    source: str
+    articles: int
 
 
 @dataclass(frozen=True, slots=True)

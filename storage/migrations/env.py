@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.types import TypeDecorator
 
 from storage.db import DEFAULT_URL, make_engine
-from storage.models import Base
+from storage.models import Base, is_modelled
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
@@ -21,7 +21,12 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
 
 
 def _configure(**options: Any) -> None:
-    context.configure(target_metadata=Base.metadata, render_item=render_item, **options)
+    context.configure(
+        target_metadata=Base.metadata,
+        render_item=render_item,
+        include_object=is_modelled,
+        **options,
+    )
 
 
 def _run_online(connection: Connection) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from storage.queries import list_articles, list_shows
-from storage.records import ArticleRecord, ShowLink, ShowRef
+from storage.records import ArticleFilter, ArticleRecord, ShowLink, ShowRef
 from storage.saving import save_article
 
 RecordFactory = Callable[..., ArticleRecord]
@@ -25,8 +25,8 @@ def _save(session: Session, make_record: RecordFactory, url: str, **changes: Any
     return save_article(session, make_record(url, **changes)).article_id
 
 
-def _ids(session: Session, **filters: Any) -> list[int]:
-    return [row.id for row in list_articles(session, **filters)]
+def _ids(session: Session, limit: int | None = None, **filters: Any) -> list[int]:
+    return [row.id for row in list_articles(session, ArticleFilter(**filters), limit=limit)]
 
 
 def test_an_article_row_carries_urls_canonical_first_and_sorted_shows(
@@ -88,7 +88,7 @@ def test_duplicates_are_hidden_unless_asked_for(
     copy = _save(db_session, make_record, "https://b.example/1", text="Wire story.")
 
     assert _ids(db_session) == [original]
-    rows = list_articles(db_session, include_duplicates=True)
+    rows = list_articles(db_session, ArticleFilter(include_duplicates=True))
     assert [(row.id, row.duplicate_of) for row in rows] == [(original, None), (copy, original)]
 
 
