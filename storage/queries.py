@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Executable, Select, distinct, func, literal, select, union
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
@@ -39,7 +39,7 @@ from storage.records import (
 )
 
 _Query = TypeVar("_Query", bound=Executable)
-_Select = TypeVar("_Select", bound=Select[Any])
+_Columns = TypeVarTuple("_Columns")
 
 EVERY_ARTICLE = ArticleFilter()  # no narrowing: every article that is not a copy
 
@@ -79,7 +79,9 @@ def count_matching(session: Session, filters: ArticleFilter = EVERY_ARTICLE) -> 
     return session.scalar(query) or 0
 
 
-def filter_articles(query: _Select, filters: ArticleFilter) -> _Select:
+def filter_articles(
+    query: Select[*_Columns], filters: ArticleFilter
+) -> Select[*_Columns]:
     """``query`` (a select involving Article) narrowed to the articles ``filters`` admit."""
     if filters.show is not None:
         query = query.where(_filed_under(filters.show))
@@ -95,7 +97,7 @@ def filter_articles(query: _Select, filters: ArticleFilter) -> _Select:
     return query
 
 
-def _article_rows() -> Select[tuple[Article]]:
+def _article_rows() -> Select[Article]:
     """A select of articles with what an ArticleRow needs loaded alongside."""
     return select(Article).options(
         joinedload(Article.source),

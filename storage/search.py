@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Float, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.expression import ColumnClause
 
 from storage.models import SEARCH_COLUMN, SEARCH_TABLE, Article, ArticleShow
 from storage.queries import EVERY_ARTICLE, filter_articles, show_links
@@ -136,7 +138,7 @@ def _postgres_ranked(
     session: Session, query: str, filters: ArticleFilter, limit: int
 ) -> list[tuple[int, float, str]]:
     tsquery = func.websearch_to_tsquery("english", bindparam("query", query))
-    vector = column(SEARCH_COLUMN)
+    vector: ColumnClause[Any] = column(SEARCH_COLUMN)
     score = func.ts_rank(vector, tsquery, type_=Float)
     best = (
         filter_articles(
