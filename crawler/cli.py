@@ -21,6 +21,7 @@ from crawler.cliutil import (
     sources_option,
 )
 from crawler.exceptions import MarqueeError
+from crawler.exportcmds import export
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
 from crawler.healthcmds import health
@@ -28,6 +29,7 @@ from crawler.reprocess import reprocess as run_reprocess
 from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
 from crawler.schedcmds import schedule
+from crawler.searchcmds import search
 from crawler.showcmds import resolve_show, shows
 from crawler.sourcecmds import sources
 from crawler.sources import default_sources_path, load_sources
@@ -294,6 +296,8 @@ def db_upgrade(db_url: str) -> None:
     click.echo(f"{display_url(db_url)}: schema up to date")
 
 
+cli.add_command(search)
+cli.add_command(export)
 cli.add_command(shows)
 cli.add_command(runs)
 cli.add_command(health)

@@ -72,10 +72,10 @@ def _write_csv(records: Iterable[Mapping[str, Any]], out: TextIO, columns: Seque
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
-        writer.writerow([_csv_cell(record.get(c)) for c in columns])
+        writer.writerow([csv_cell(record.get(c)) for c in columns])
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     """CSV keeps lists and objects as JSON so they can be parsed back without ambiguity."""
     value = to_jsonable(value)
     if isinstance(value, list | dict):

@@ -79,9 +79,7 @@ def count_matching(session: Session, filters: ArticleFilter = EVERY_ARTICLE) -> 
     return session.scalar(query) or 0
 
 
-def filter_articles(
-    query: Select[*_Columns], filters: ArticleFilter
-) -> Select[*_Columns]:
+def filter_articles(query: Select[*_Columns], filters: ArticleFilter) -> Select[*_Columns]:
     """``query`` (a select involving Article) narrowed to the articles ``filters`` admit."""
     if filters.show is not None:
         query = query.where(_filed_under(filters.show))

@@ -198,7 +198,7 @@ class SearchHit:
     shows: tuple[ShowLink, ...]
     duplicate_of: int | None
     score: float  # higher is better; comparable only within one search
-    snippet: str  # a passage of the title or text, matched words between <mark> and </mark>
+    snippet: str  # a passage of the text, matched words between <mark> and </mark>
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,9 +122,9 @@ def _sqlite_ranked(
 def _sqlite_snippets(session: Session, match: str, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
-    # Column -1: the passage is taken from whichever column (title or text) matches best.
+    # Column 1 is the text: the passage shows the matches there (the title is shown anyway).
     snippet = func.snippet(
-        literal_column(SEARCH_TABLE), -1, MARK_START, MARK_END, "…", SNIPPET_WORDS
+        literal_column(SEARCH_TABLE), 1, MARK_START, MARK_END, "…", SNIPPET_WORDS
     )
     rows = session.execute(
         select(_FTS.c.rowid, snippet).where(
@@ -142,7 +142,7 @@ def _postgres_ranked(
     score = func.ts_rank(vector, tsquery, type_=Float)
     best = (
         filter_articles(
-            select(Article.id, Article.title, Article.text, score.label("score"))
+            select(Article.id, Article.text, score.label("score"))
             .select_from(Article)
             .where(vector.op("@@")(tsquery)),
             filters,
@@ -156,9 +156,7 @@ def _postgres_ranked(
         f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
         "MaxFragments=1, FragmentDelimiter=…"
     )
-    passage = func.ts_headline(
-        "english", func.concat_ws(" — ", best.c.title, best.c.text), tsquery, options
-    )
+    passage = func.ts_headline("english", best.c.text, tsquery, options)
     rows = session.execute(
         select(best.c.id, best.c.score, passage).order_by(best.c.score.desc(), best.c.id)
     )
