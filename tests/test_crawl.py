@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -336,27 +335,6 @@ def test_a_due_revisit_asks_conditionally_and_a_304_is_unchanged(
     row = next(line for line in result.output.splitlines() if "syndicator" in line)
     _pages, new, updated, duplicate, unchanged, failed = [c.strip() for c in row.split("│")[2:-1]]
     assert (new, updated, duplicate, unchanged, failed) == ("0", "0", "0", "3", "0")
-
-
-@pytest.fixture
-def postgres_db_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database on the test server, dropped afterwards."""
-    base = os.environ.get("MARQUEE_TEST_POSTGRES_URL")
-    if not base:
-        pytest.skip("MARQUEE_TEST_POSTGRES_URL not set: PostgreSQL crawl test skipped")
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base)
-    name = f"marquee_e2e_{uuid.uuid4().hex[:12]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
