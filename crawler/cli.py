@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from crawler import output
+from crawler.chartcmds import chart
 from crawler.cliutil import (
     db_option,
     format_option,
@@ -298,6 +299,7 @@ def db_upgrade(db_url: str) -> None:
 
 cli.add_command(search)
 cli.add_command(export)
+cli.add_command(chart)
 cli.add_command(shows)
 cli.add_command(runs)
 cli.add_command(health)

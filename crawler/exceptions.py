@@ -29,3 +29,17 @@ class ExtractionTimeout(PipelineError):
     """Extracting a page took longer than the crawl's limit (MARQUEE_EXTRACT_TIMEOUT)."""
 
     reason = "timeout"
+
+
+class ExportError(MarqueeError):
+    """An export cannot be written (a missing library, an unusable path)."""
+
+
+class QueryError(MarqueeError):
+    """A search query has nothing to look for."""
+
+    exit_code = 2
+
+
+class ChartError(MarqueeError):
+    """A chart has nothing in it, cannot be drawn here (no matplotlib) or cannot be written."""

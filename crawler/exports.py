@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from crawler import output
-from crawler.exceptions import MarqueeError
+from crawler.exceptions import ExportError
 from storage.records import ArticleRow
 
 FORMATS = ("csv", "jsonl", "parquet")
 COLUMNS = tuple(field.name for field in fields(ArticleRow))
 # Rows per Parquet row group: some 10 MB of text, few enough groups for fast scans.
 PARQUET_BATCH = 2_000
-
-
-class ExportError(MarqueeError):
-    """An export cannot be written (a missing library, an unusable path)."""
 
 
 class ArticleWriter(Protocol):

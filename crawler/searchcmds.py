@@ -13,19 +13,13 @@ from rich.text import Text
 
 from crawler import output
 from crawler.cliutil import db_option, format_option, handle_errors, open_session
-from crawler.exceptions import MarqueeError
+from crawler.exceptions import QueryError
 from crawler.filters import article_filter, filter_options
 from storage.records import SearchHit
 from storage.search import MARK_END, MARK_START, SearchError
 from storage.search import search as run_search
 
 COLUMNS = ("rank", "id", "score", "source", "published", "title", "shows", "url", "snippet")
-
-
-class BadQuery(MarqueeError):
-    """A search query with nothing to look for."""
-
-    exit_code = 2
 
 
 @click.command()
@@ -75,7 +69,7 @@ def search(
             with session.begin():
                 hits = run_search(session, query, filters, limit=limit)
         except SearchError as exc:
-            raise BadQuery(str(exc)) from exc
+            raise QueryError(str(exc)) from exc
     records = [{"rank": rank, **output.to_jsonable(hit)} for rank, hit in enumerate(hits, 1)]
     if fmt == "table":
         _print_table(hits, query)
