@@ -25,6 +25,7 @@ from crawler.exceptions import MarqueeError
 from crawler.exportcmds import export
 from crawler.extraction import PagePool
 from crawler.fetch import read_input
+from crawler.filters import FilterRequest, filter_options
 from crawler.healthcmds import health
 from crawler.reprocess import reprocess as run_reprocess
 from crawler.runcmds import runs
@@ -39,7 +40,7 @@ from pipeline.extract import decode_html
 from pipeline.process import process_page
 from storage import queries
 from storage.db import display_url, upgrade
-from storage.records import ArticleFilter, RunRow
+from storage.records import RunRow
 
 ARTICLE_COLUMNS = (
     "id", "url", "urls", "source", "title", "author", "published", "modified", "tags",
@@ -168,17 +169,13 @@ def _print_extracted(record: dict[str, Any], fmt: str, *, several: bool) -> None
 
 
 @cli.command()
-@click.option("--show", help="Only articles filed under this show (any alias, any case).")
-@click.option("--source", help="Only articles from this source.")
-@click.option("--include-duplicates", is_flag=True, help="Also list copies of other articles.")
+@filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most N articles.")
 @format_option(output.FORMATS, "table")
 @db_option
 @handle_errors
 def articles(
-    show: str | None,
-    source: str | None,
-    include_duplicates: bool,
+    wanted: FilterRequest,
     limit: int | None,
     fmt: str,
     db_url: str,
@@ -187,11 +184,10 @@ def articles(
 
     JSON, JSON Lines and CSV carry every field: id, url, urls (canonical first), source,
     title, author, published, modified, tags, language, text, shows, duplicate_of, similarity
-    (to the article it copies), revision.
+    (to the article it copies), revision. For large exports see `marquee export`.
     """
     with open_session(db_url) as session:
-        show = resolve_show(session, show) if show else None
-        filters = ArticleFilter(show, source, include_duplicates=include_duplicates)
+        filters = wanted.resolve(session)
         rows = queries.list_articles(session, filters, limit=limit)
     records = [output.to_jsonable(row) for row in rows]
     for record in records:

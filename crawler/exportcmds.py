@@ -4,7 +4,6 @@ file per show, with a progress bar; memory stays flat however large the store.""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crawler.cliutil import db_option, handle_errors, open_session
 from crawler.exports import FORMATS, export_file, file_name, write_articles
-from crawler.filters import article_filter, filter_options
+from crawler.filters import FilterRequest, filter_options
 from storage import queries
 from storage.records import ArticleFilter
 
@@ -32,18 +31,14 @@ from storage.records import ArticleFilter
     metavar="DIR",
     help="Instead of --out: one file per show in DIR, named after the show.",
 )
-@filter_options()
+@filter_options
 @db_option
 @handle_errors
 def export(
     fmt: str,
     out: Path | None,
     per_show: Path | None,
-    show: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    include_duplicates: bool,
+    wanted: FilterRequest,
     db_url: str,
 ) -> None:
     """Export articles, oldest stored first, with every field of `marquee articles`.
@@ -60,14 +55,7 @@ def export(
     if (out is None) == (per_show is None):
         raise click.UsageError("give exactly one of --out FILE and --per-show DIR")
     with open_session(db_url) as session:
-        filters = article_filter(
-            session,
-            show=show,
-            source=source,
-            since=since,
-            until=until,
-            include_duplicates=include_duplicates,
-        )
+        filters = wanted.resolve(session)
         if out is not None:
             written = _export_one(session, filters, out, fmt)
             click.echo(f"exported {written} articles to {out}")

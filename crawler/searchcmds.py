@@ -4,7 +4,6 @@ highlighted in a passage of each."""
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 import click
 from rich.console import Console
@@ -14,7 +13,7 @@ from rich.text import Text
 from crawler import output
 from crawler.cliutil import db_option, format_option, handle_errors, open_session
 from crawler.exceptions import QueryError
-from crawler.filters import article_filter, filter_options
+from crawler.filters import FilterRequest, filter_options
 from storage.records import SearchHit
 from storage.search import MARK_END, MARK_START, SearchError
 from storage.search import search as run_search
@@ -24,7 +23,7 @@ COLUMNS = ("rank", "id", "score", "source", "published", "title", "shows", "url"
 
 @click.command()
 @click.argument("query")
-@filter_options()
+@filter_options
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N hits."
 )
@@ -33,11 +32,7 @@ COLUMNS = ("rank", "id", "score", "source", "published", "title", "shows", "url"
 @handle_errors
 def search(
     query: str,
-    show: str | None,
-    source: str | None,
-    since: datetime | None,
-    until: datetime | None,
-    include_duplicates: bool,
+    wanted: FilterRequest,
     limit: int,
     fmt: str,
     db_url: str,
@@ -57,14 +52,7 @@ def search(
     words such as "the").
     """
     with open_session(db_url) as session:
-        filters = article_filter(
-            session,
-            show=show,
-            source=source,
-            since=since,
-            until=until,
-            include_duplicates=include_duplicates,
-        )
+        filters = wanted.resolve(session)
         try:
             with session.begin():
                 hits = run_search(session, query, filters, limit=limit)
