@@ -32,6 +32,7 @@ from crawler.runcmds import runs
 from crawler.runner import CrawlRequest, run_crawl
 from crawler.schedcmds import schedule
 from crawler.searchcmds import search
+from crawler.serve import serve
 from crawler.showcmds import resolve_show, shows
 from crawler.sourcecmds import sources
 from crawler.sources import default_sources_path, load_sources
@@ -296,6 +297,7 @@ def db_upgrade(db_url: str) -> None:
 cli.add_command(search)
 cli.add_command(export)
 cli.add_command(chart)
+cli.add_command(serve)
 cli.add_command(shows)
 cli.add_command(runs)
 cli.add_command(health)
