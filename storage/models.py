@@ -38,12 +38,15 @@ NAMING_CONVENTION = {
 RUN_STATUSES = ("running", "ok", "failed", "aborted")
 
 # Full-text search is built by migration 0008 in SQL the models cannot express: SQLite's FTS5
-# table articles_fts (with its shadow tables and the triggers that keep it in sync) and
-# PostgreSQL's generated articles.search_vector column. A later SQLite batch migration that
-# rebuilds the articles table drops those triggers and must create them again.
+# table articles_fts (with its shadow tables and the triggers that keep it in sync),
+# PostgreSQL's generated articles.search_vector column, and the date filters' expression index.
+# A later SQLite batch migration that rebuilds the articles table drops those triggers and
+# must create them again.
 SEARCH_TABLE = "articles_fts"
 SEARCH_COLUMN = "search_vector"
 SEARCH_INDEX = "ix_articles_search_vector"
+# An expression index, coalesce(published, first_seen), for date filters.
+DATE_INDEX = "ix_articles_published_or_seen"
 
 
 def is_modelled(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -51,9 +54,7 @@ def is_modelled(obj: Any, name: str | None, type_: str, reflected: bool, compare
     search index objects of migration 0008 do not, so schema comparisons leave them out."""
     if type_ == "table" and name is not None and name.startswith(SEARCH_TABLE):
         return False
-    return not (
-        type_ in ("column", "index") and name in (SEARCH_COLUMN, "ix_articles_search_vector")
-    )
+    return not (type_ in ("column", "index") and name in (SEARCH_COLUMN, SEARCH_INDEX, DATE_INDEX))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -24,6 +25,8 @@ def test_an_empty_database_is_not_up_to_date(empty_engine: Engine) -> None:
     assert not is_up_to_date(empty_engine)
 
 
+# SQLite cannot reflect expression indexes; is_modelled leaves that one out of the comparison.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_upgrade_head_builds_exactly_the_models(empty_engine: Engine) -> None:
     upgrade(empty_engine)
     assert current_revision(empty_engine) == _head()

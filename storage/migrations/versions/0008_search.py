@@ -51,6 +51,12 @@ ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
 ) STORED
 """
 
+# Date filters compare this expression (storage.queries.filter_articles); indexed, a search
+# or listing narrowed by date reads no article rows to apply it.
+PUBLISHED_OR_SEEN = (
+    "CREATE INDEX ix_articles_published_or_seen ON articles (coalesce(published, first_seen))"
+)
+
 SHOW_NAMES = {
     "sqlite": "SELECT json_group_array(name) FROM (SELECT DISTINCT s.name FROM article_shows l "
     "JOIN shows s ON s.id = l.show_id WHERE l.article_id = a.id ORDER BY s.name)",
@@ -77,11 +83,13 @@ def upgrade() -> None:
     elif dialect == "postgresql":
         op.execute(POSTGRES_VECTOR)
         op.execute("CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)")
+    op.execute(PUBLISHED_OR_SEEN)
     op.execute(ARTICLE_LIST.format(shows=SHOW_NAMES[dialect]))
 
 
 def downgrade() -> None:
     op.execute("DROP VIEW article_list")
+    op.execute("DROP INDEX ix_articles_published_or_seen")
     if op.get_bind().dialect.name == "sqlite":
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER articles_fts_{trigger}")
