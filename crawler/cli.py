@@ -260,7 +260,7 @@ def reprocess(
     """
     path = sources_file or default_sources_path()
     known = {entry.name: entry for entry in load_sources(path)}
-    with open_session(db_url) as session, PagePool(timeout) as pool:
+    with open_session(db_url, writes=True) as session, PagePool(timeout) as pool:
         show = resolve_show(session, show) if show else None
         with session.begin():
             total = len(queries.article_ids(session, show=show, source=source))

@@ -14,14 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crawler.exceptions import MarqueeError
-from storage.db import (
-    DEFAULT_URL,
-    display_url,
-    is_up_to_date,
-    make_engine,
-    make_sessionmaker,
-    sqlite_file_missing,
-)
+from storage.db import DEFAULT_URL, StoreNotReady, make_sessionmaker, ready_engine
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -105,17 +98,14 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 @contextmanager
-def open_session(db_url: str) -> Iterator[Session]:
-    """A session on an existing, up-to-date store (only crawl and db upgrade create or migrate)."""
-    if sqlite_file_missing(db_url):
-        raise click.ClickException(f"no store at {display_url(db_url)}: run `marquee crawl` first")
-    engine = make_engine(db_url)
+def open_session(db_url: str, *, writes: bool = False) -> Iterator[Session]:
+    """A session on an existing, up-to-date store (only crawl and db upgrade create or
+    migrate); read-only unless the command ``writes``."""
     try:
-        if not is_up_to_date(engine):
-            raise click.ClickException(
-                f"the store at {display_url(db_url)} needs a schema upgrade: "
-                "run `marquee db upgrade`"
-            )
+        engine = ready_engine(db_url, read_only=not writes)
+    except StoreNotReady as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
         with make_sessionmaker(engine)() as session:
             yield session
     finally:

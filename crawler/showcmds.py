@@ -84,7 +84,7 @@ def shows_add(
 ) -> None:
     """Register a show before any article names it, or add aliases and ids to a known one."""
     ids = _parse_ids(external_ids)
-    with open_session(db_url) as session, session.begin():
+    with open_session(db_url, writes=True) as session, session.begin():
         show = registry.find_show(session, name, alias_key(name))
         if show is None:
             show = _change(lambda: registry.add_show(session, name, alias_key(name), ids))
@@ -111,7 +111,7 @@ def shows_alias_add(show_name: str, alias: str, db_url: str) -> None:
 
     A spelling that already names another show is refused: merge the two shows instead.
     """
-    with open_session(db_url) as session:
+    with open_session(db_url, writes=True) as session:
         canonical = resolve_show(session, show_name)
         with session.begin():
             show = _show(session, canonical)
@@ -128,7 +128,7 @@ def shows_alias_add(show_name: str, alias: str, db_url: str) -> None:
 def shows_merge(from_name: str, into_name: str, db_url: str) -> None:
     """File everything of show FROM under show INTO: its articles, seasons and spellings
     (FROM's name becomes an alias of INTO); then re-link the stored articles."""
-    with open_session(db_url) as session:
+    with open_session(db_url, writes=True) as session:
         source, target = resolve_show(session, from_name), resolve_show(session, into_name)
         with session.begin():
             moved = _change(
@@ -147,7 +147,7 @@ def shows_merge(from_name: str, into_name: str, db_url: str) -> None:
 @handle_errors
 def shows_rename(show_name: str, new_name: str, db_url: str) -> None:
     """Give SHOW the canonical name NEW_NAME; the old name stays an alias."""
-    with open_session(db_url) as session:
+    with open_session(db_url, writes=True) as session:
         canonical = resolve_show(session, show_name)
         with session.begin():
             show = _show(session, canonical)
@@ -185,7 +185,7 @@ def _parse_ids(pairs: Sequence[str]) -> dict[str, str]:
 
 def _relink(db_url: str) -> None:
     """Link every stored article again against the registry as it is now."""
-    with open_session(db_url) as session:
+    with open_session(db_url, writes=True) as session:
         with session.begin():
             total = queries.count_articles(session)
         with Progress(console=Console(stderr=True), transient=True) as bar:

@@ -12,19 +12,12 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
 from storage import queries, search
-from storage.db import (
-    DEFAULT_URL,
-    display_url,
-    is_up_to_date,
-    make_engine,
-    make_sessionmaker,
-    sqlite_file_missing,
-)
+from storage.db import DEFAULT_URL, StoreNotReady, make_sessionmaker, ready_engine
 from storage.records import (
     ArticleFilter,
     ArticleRow,
@@ -37,12 +30,20 @@ from storage.records import (
 if TYPE_CHECKING:
     import pandas
 
+__all__ = ["Corpus", "Filters", "Rows", "StoreNotReady", "article_filter"]
+
 T = TypeVar("T")
 Day = date | datetime | str  # a date (a whole UTC day), a datetime, or either in ISO 8601
 
 
-class StoreNotReady(RuntimeError):
-    """The store does not exist or its schema is older than this version of Marquee."""
+class Filters(TypedDict, total=False):
+    """The keyword filters every article query takes."""
+
+    show: str | None  # any of a show's names, any case
+    source: str | None
+    since: Day | None
+    until: Day | None  # a date includes that day
+    include_duplicates: bool  # copies are left out unless True
 
 
 class Rows(tuple[T, ...], Generic[T]):
@@ -72,12 +73,7 @@ class Corpus:
     and returns plain rows, so results stay usable after the corpus is closed."""
 
     def __init__(self, url: str = DEFAULT_URL) -> None:
-        if sqlite_file_missing(url):
-            raise StoreNotReady(f"no store at {display_url(url)}")
-        self._engine = make_engine(url)
-        if not is_up_to_date(self._engine):
-            self._engine.dispose()
-            raise StoreNotReady(f"the store at {display_url(url)} needs `marquee db upgrade` first")
+        self._engine = ready_engine(url)  # StoreNotReady when missing or outdated
         self._sessions = make_sessionmaker(self._engine)
 
     def __enter__(self) -> Corpus:
@@ -95,49 +91,21 @@ class Corpus:
         """Release the store's connections."""
         self._engine.dispose()
 
-    def articles(
-        self,
-        *,
-        show: str | None = None,
-        source: str | None = None,
-        since: Day | None = None,
-        until: Day | None = None,
-        include_duplicates: bool = False,
-        limit: int | None = None,
-    ) -> Rows[ArticleRow]:
-        """Articles, newest published first. ``show`` is any of a show's names in any case;
-        ``until`` as a date includes that day. Copies are left out unless asked for."""
-        filters = article_filter(show, source, since, until, include_duplicates)
+    def articles(self, *, limit: int | None = None, **wanted: Unpack[Filters]) -> Rows[ArticleRow]:
+        """Articles, newest published first, that the filters admit."""
+        filters = article_filter(**wanted)
         return self._read(lambda session: queries.list_articles(session, filters, limit=limit))
 
-    def iter_articles(
-        self,
-        *,
-        show: str | None = None,
-        source: str | None = None,
-        since: Day | None = None,
-        until: Day | None = None,
-        include_duplicates: bool = False,
-    ) -> Iterator[ArticleRow]:
+    def iter_articles(self, **wanted: Unpack[Filters]) -> Iterator[ArticleRow]:
         """Every article the filters admit, oldest stored first, read in batches: for stores
         too large to hold in memory at once."""
-        filters = article_filter(show, source, since, until, include_duplicates)
+        filters = article_filter(**wanted)
         with self._sessions() as session:
             yield from queries.iter_articles(session, filters)
 
-    def search(
-        self,
-        query: str,
-        *,
-        show: str | None = None,
-        source: str | None = None,
-        since: Day | None = None,
-        until: Day | None = None,
-        include_duplicates: bool = False,
-        limit: int = 20,
-    ) -> Rows[SearchHit]:
+    def search(self, query: str, *, limit: int = 20, **wanted: Unpack[Filters]) -> Rows[SearchHit]:
         """Full-text search, best match first (the query language of `marquee search`)."""
-        filters = article_filter(show, source, since, until, include_duplicates)
+        filters = article_filter(**wanted)
         return self._read(lambda session: search.search(session, query, filters, limit=limit))
 
     def shows(self) -> Rows[ShowRow]:
@@ -149,16 +117,10 @@ class Corpus:
         return self._read(lambda session: queries.list_stories(session, show=show, limit=limit))
 
     def articles_per_period(
-        self,
-        *,
-        show: str | None = None,
-        source: str | None = None,
-        since: Day | None = None,
-        until: Day | None = None,
-        by: str = "week",
+        self, *, by: str = "week", **wanted: Unpack[Filters]
     ) -> Rows[PeriodCount]:
         """Per week (from Monday) or month and source, how many articles were published."""
-        filters = article_filter(show, source, since, until, include_duplicates=False)
+        filters = article_filter(**wanted)
         return self._read(lambda session: queries.articles_per_period(session, filters, by=by))
 
     def _read(self, query: Callable[[Session], list[T]]) -> Rows[T]:
@@ -167,11 +129,12 @@ class Corpus:
 
 
 def article_filter(
-    show: str | None,
-    source: str | None,
-    since: Day | None,
-    until: Day | None,
-    include_duplicates: bool,
+    *,
+    show: str | None = None,
+    source: str | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
+    include_duplicates: bool = False,
 ) -> ArticleFilter:
     """An ArticleFilter from friendly arguments: a date is a whole UTC day (``until``
     included), a datetime an exact moment (``until`` excluded; naive means UTC)."""

@@ -33,12 +33,37 @@ SQLITE_WAL_AUTOCHECKPOINT = 16_384
 MIGRATIONS_LOCATION = "storage:migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; others pre-ping."""
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, a busy timeout and foreign keys; others pre-ping.
+
+    A ``read_only`` engine cannot write (SQLite's query_only, PostgreSQL's read-only
+    transactions) and never takes SQLite's write lock, so a long read (an export) does not
+    hold up a crawl.
+    """
     parsed = _with_driver(make_url(url))
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+        return _sqlite_engine(parsed, read_only)
+    engine = create_engine(parsed, pool_pre_ping=True)
+    return engine.execution_options(postgresql_readonly=True) if read_only else engine
+
+
+class StoreNotReady(RuntimeError):
+    """The store to read does not exist, or its schema is older than this version's."""
+
+
+def ready_engine(url: str, *, read_only: bool = True) -> Engine:
+    """An engine on an existing store at the newest schema (only crawls and ``upgrade``
+    create or migrate a store), read-only unless asked; StoreNotReady says what to run when
+    the store is missing or outdated."""
+    if sqlite_file_missing(url):
+        raise StoreNotReady(f"no store at {display_url(url)}: run `marquee crawl` first")
+    engine = make_engine(url, read_only=read_only)
+    if not is_up_to_date(engine):
+        engine.dispose()
+        raise StoreNotReady(
+            f"the store at {display_url(url)} needs a schema upgrade: run `marquee db upgrade`"
+        )
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -53,11 +78,16 @@ def _with_driver(url: URL) -> URL:
     return url
 
 
-def _sqlite_engine(url: URL) -> Engine:
-    _create_parent_directory(url)
+def _sqlite_engine(url: URL, read_only: bool) -> Engine:
+    if not read_only:
+        _create_parent_directory(url)
     engine = create_engine(url)
     event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_immediate)
+    if read_only:
+        event.listen(engine, "connect", _query_only)
+        event.listen(engine, "begin", _begin_deferred)
+    else:
+        event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
@@ -93,6 +123,19 @@ def _begin_immediate(connection: Connection) -> None:
     # first fails at once with "database is locked" when another crawl process wrote in between,
     # without waiting for the busy timeout; taking the write lock up front makes it wait instead.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _begin_deferred(connection: Connection) -> None:
+    # A reader's transaction: a consistent snapshot of the WAL, and no lock that writers wait on.
+    connection.exec_driver_sql("BEGIN")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

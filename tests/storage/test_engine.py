@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Engine, event, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from storage.db import DEFAULT_URL, make_engine, make_sessionmaker
+from storage.db import DEFAULT_URL, make_engine, make_sessionmaker, upgrade
 from storage.models import Article, CrawlRun
+from tests.storage.conftest import postgres_url
 
 
 @pytest.fixture
@@ -60,6 +61,39 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path: Path)
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_long_read_does_not_hold_up_a_writer(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'reads.db'}"
+    upgrade(url)
+    reader, writer = make_engine(url, read_only=True), make_engine(url)
+    event.listen(writer, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=50"))
+    try:
+        with reader.connect() as reading, writer.connect() as writing:
+            reading.begin()  # an export's snapshot, open for as long as the export runs
+            assert reading.execute(select(CrawlRun.id)).all() == []
+            with writing.begin():
+                writing.execute(insert(CrawlRun).values(started_at=datetime.now(UTC), status="ok"))
+            # The reader keeps its snapshot until its transaction ends.
+            assert reading.execute(select(CrawlRun.id)).all() == []
+    finally:
+        reader.dispose()
+        writer.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_read_only_engine_cannot_write(backend: str, tmp_path: Path) -> None:
+    if backend == "postgresql":
+        url = postgres_url()
+    else:
+        url = f"sqlite:///{tmp_path / 'ro.db'}"
+        upgrade(url)
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.begin() as connection, pytest.raises(DBAPIError, match=r"read-?only"):
+            connection.execute(text("CREATE TABLE intruder (id integer)"))
+    finally:
+        engine.dispose()
 
 
 def test_bare_postgresql_urls_use_psycopg_3() -> None:
