@@ -4,7 +4,7 @@ storage.records."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import date, datetime, timedelta
 from typing import TypeVar, TypeVarTuple
@@ -84,7 +84,7 @@ def filter_articles(query: Select[*_Columns], filters: ArticleFilter) -> Select[
     if filters.show is not None:
         query = query.where(_filed_under(filters.show))
     if filters.source is not None:
-        query = query.where(Article.source.has(Source.name == filters.source))
+        query = query.where(_from_source(filters.source))
     if not filters.include_duplicates:
         query = query.where(Article.duplicate_of_id.is_(None))
     when = func.coalesce(Article.published, Article.first_seen)
@@ -112,7 +112,7 @@ def article_ids(
     if show is not None:
         query = query.where(_filed_under(show))
     if source is not None:
-        query = query.where(Article.source.has(Source.name == source))
+        query = query.where(_from_source(source))
     return list(session.scalars(query.order_by(Article.id)))
 
 
@@ -124,6 +124,12 @@ def article_text_hash(session: Session, article_id: int) -> str | None:
 def _fresh(query: _Query) -> _Query:
     # The crawler's writes add rows without touching loaded collections; reload them all.
     return query.execution_options(populate_existing=True)
+
+
+def _from_source(source: str) -> ColumnElement[bool]:
+    # An IN over the source's id, not an EXISTS per article: the articles' source_id index
+    # answers it without visiting each article row.
+    return Article.source_id.in_(select(Source.id).where(Source.name == source))
 
 
 def _filed_under(show: str) -> ColumnElement[bool]:
@@ -150,7 +156,7 @@ def _article_row(article: Article) -> ArticleRow:
         tags=tuple(article.tags),
         language=article.language,
         text=article.text,
-        shows=show_links(article),
+        shows=_show_links(article),
         duplicate_of=article.duplicate_of_id,
         revision=article.revision,
         first_seen=article.first_seen,
@@ -159,9 +165,13 @@ def _article_row(article: Article) -> ArticleRow:
     )
 
 
-def show_links(article: Article) -> tuple[ShowLink, ...]:
+def _show_links(article: Article) -> tuple[ShowLink, ...]:
     """The shows (and seasons) an article with its show links loaded is filed under, sorted."""
-    links = {ShowLink(link.show.name, link.season) for link in article.show_links}
+    return sorted_links({ShowLink(link.show.name, link.season) for link in article.show_links})
+
+
+def sorted_links(links: Iterable[ShowLink]) -> tuple[ShowLink, ...]:
+    """Show links by show name, the season-less link before the numbered seasons."""
     return tuple(sorted(links, key=_show_link_order))
 
 

@@ -11,9 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
 
 from storage.db import alembic_config, current_revision, is_up_to_date, make_engine, upgrade
 from storage.models import Base, is_modelled
+from storage.search import search
 
 
 def _head() -> str | None:
@@ -78,3 +80,27 @@ def test_0002_keeps_existing_rows_both_ways(empty_engine: Engine) -> None:
         assert connection.execute(text("SELECT id, canonical_url FROM articles")).all() == [
             (1, "https://blog.example/a")
         ]
+
+
+def test_0008_indexes_the_articles_already_stored(empty_engine: Engine) -> None:
+    upgrade(empty_engine, "0007")
+    with empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO sources (id, name) VALUES (1, 'blog')"))
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, source_id, canonical_url, title, tags, text, "
+                "text_hash, revision, first_seen, last_changed) VALUES (1, 1, "
+                "'https://blog.example/a', 'Hyosan High reopens', '[]', 'The zombies are back.', "
+                "'hash', 1, :now, :now)"
+            ),
+            {"now": datetime(2024, 5, 1, tzinfo=UTC)},
+        )
+    upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        assert [hit.id for hit in search(session, "zombie")] == [1]
+        assert [hit.id for hit in search(session, "hyosan")] == [1]
+    with empty_engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0007")
+    names = inspect(empty_engine).get_table_names()
+    assert not [name for name in names if name.startswith("articles_fts")]
+    assert "search_vector" not in {c["name"] for c in inspect(empty_engine).get_columns("articles")}
