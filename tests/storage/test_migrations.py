@@ -57,18 +57,23 @@ def test_upgrade_takes_a_url_and_is_repeatable(tmp_path: Path) -> None:
         engine.dispose()
 
 
-def test_0002_keeps_existing_rows_both_ways(empty_engine: Engine) -> None:
-    upgrade(empty_engine, "0001")
-    with empty_engine.begin() as connection:
+def _insert_article(engine: Engine, body: str) -> None:
+    """Article 1 of source 1, written with the columns every migration since 0001 has."""
+    with engine.begin() as connection:
         connection.execute(text("INSERT INTO sources (id, name) VALUES (1, 'blog')"))
         connection.execute(
             text(
                 "INSERT INTO articles (id, source_id, canonical_url, tags, text, text_hash, "
                 "revision, first_seen, last_changed) VALUES (1, 1, 'https://blog.example/a', "
-                "'[]', 'Body.', 'hash', 1, :now, :now)"
+                "'[]', :body, 'hash', 1, :now, :now)"
             ),
-            {"now": datetime(2024, 5, 1, tzinfo=UTC)},
+            {"body": body, "now": datetime(2024, 5, 1, tzinfo=UTC)},
         )
+
+
+def test_0002_keeps_existing_rows_both_ways(empty_engine: Engine) -> None:
+    upgrade(empty_engine, "0001")
+    _insert_article(empty_engine, "Body.")
     upgrade(empty_engine)
     with empty_engine.connect() as connection:
         assert connection.execute(text("SELECT template_pages FROM sources")).all() == [(0,)]
@@ -84,17 +89,7 @@ def test_0002_keeps_existing_rows_both_ways(empty_engine: Engine) -> None:
 
 def test_0008_indexes_the_articles_already_stored(empty_engine: Engine) -> None:
     upgrade(empty_engine, "0007")
-    with empty_engine.begin() as connection:
-        connection.execute(text("INSERT INTO sources (id, name) VALUES (1, 'blog')"))
-        connection.execute(
-            text(
-                "INSERT INTO articles (id, source_id, canonical_url, title, tags, text, "
-                "text_hash, revision, first_seen, last_changed) VALUES (1, 1, "
-                "'https://blog.example/a', 'Hyosan High reopens', '[]', 'The zombies are back.', "
-                "'hash', 1, :now, :now)"
-            ),
-            {"now": datetime(2024, 5, 1, tzinfo=UTC)},
-        )
+    _insert_article(empty_engine, "The zombies are back. Hyosan High reopens.")
     upgrade(empty_engine)
     with Session(empty_engine) as session:
         assert [hit.id for hit in search(session, "zombie")] == [1]
