@@ -43,8 +43,13 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     parsed = _with_driver(make_url(url))
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, read_only)
-    engine = create_engine(parsed, pool_pre_ping=True)
-    return engine.execution_options(postgresql_readonly=True) if read_only else engine
+    if not read_only:
+        return create_engine(parsed, pool_pre_ping=True)
+    # psycopg prepares a statement on its fifth run, and PostgreSQL may then plan it once for
+    # any parameters: for a show-filtered export batch that generic plan walks every article
+    # (bench/query). A reader's queries are too varied to gain from preparing anyway.
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args={"prepare_threshold": None})
+    return engine.execution_options(postgresql_readonly=True)
 
 
 class StoreNotReady(RuntimeError):
